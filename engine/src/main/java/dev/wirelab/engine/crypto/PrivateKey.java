@@ -29,6 +29,17 @@ public final class PrivateKey {
         return new PrivateKey(k);
     }
 
+    /** A fresh key from {@code entropy}: the engine's only way to make one. */
+    public static PrivateKey generate(dev.wirelab.engine.Entropy entropy) {
+        byte[] k = new byte[LENGTH];
+        entropy.nextBytes(k);
+        try {
+            return of(k);
+        } finally {
+            Arrays.fill(k, (byte) 0);
+        }
+    }
+
     /** Parses the base64 form of {@code wg genkey}; the message never contains the input. */
     public static PrivateKey fromBase64(String base64) {
         byte[] bytes;
