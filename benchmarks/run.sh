@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Runs the JMH crypto benchmarks and `openssl speed` in one go on this machine and prints them
+# side by side with their ratios (also written to benchmarks/results/latest.md).
+#
+#   benchmarks/run.sh            full run (JMH defaults from the annotations, ~7 minutes)
+#   benchmarks/run.sh --quick    smoke run (1 short iteration each, ~1.5 minutes): not a measurement
+#   benchmarks/run.sh -f 3 AeadBench   any other arguments go to JMH unchanged
+#
+# Absolute numbers on these shared 2-core machines move from run to run; the ratios between
+# numbers taken in the same run are what to read (see benchmarks/README.md).
+set -euo pipefail
+
+bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$bench_dir/.." && pwd)
+# shellcheck source=../.mvn/jdk25.sh
+. "$root/.mvn/jdk25.sh"
+java="$JAVA_HOME/bin/java"
+
+quick=0
+jmh_args=()
+for arg in "$@"; do
+  case $arg in
+    --quick) quick=1 ;;
+    -h|--help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) jmh_args+=("$arg") ;;
+  esac
+done
+
+if [ "$quick" = 1 ]; then
+  jmh_run_args=(-f 1 -wi 1 -i 1 -w 1s -r 1s)
+  openssl_seconds=1
+  run_kind="QUICK SMOKE RUN (1 short iteration per benchmark): proves the pipeline, not a measurement"
+else
+  jmh_run_args=()
+  openssl_seconds=3
+  run_kind="full run"
+fi
+
+results="$bench_dir/results"
+mkdir -p "$results"
+json="$results/jmh.json"
+openssl_log="$results/openssl.txt"
+report="$results/latest.md"
+
+# Build when the jar is missing or older than the code it measures, so a run never measures
+# yesterday's engine.
+jar="$bench_dir/target/benchmarks.jar"
+if [ ! -f "$jar" ] || [ -n "$(find "$root/pom.xml" "$root/engine/pom.xml" "$root/engine/src/main" \
+    "$bench_dir/pom.xml" "$bench_dir/src/main" -newer "$jar" -print -quit)" ]; then
+  echo "run.sh: building $jar" >&2
+  # clean: the compiler plugin does not notice a changed processor path and would keep classes
+  # compiled without JMH's generator (the enforcer rule then stops the build).
+  (cd "$root" && ./mvnw -q -pl engine,benchmarks -am clean package)
+fi
+
+# ---- machine ---------------------------------------------------------------------------------
+cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+jdk_version=$("$java" -version 2>&1 | head -1)
+openssl_version=$(openssl version 2>/dev/null || echo "openssl not found")
+started=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---- openssl speed ---------------------------------------------------------------------------
+# -elapsed divides by wall-clock time, as JMH does (the default, CPU user time, flatters OpenSSL
+# when other agents share the cores). -mr gives lines that can be parsed. Single-threaded, like
+# the JMH benchmarks.
+: >"$openssl_log"
+have_openssl=0; command -v openssl >/dev/null 2>&1 && have_openssl=1
+openssl_help=$( [ "$have_openssl" = 1 ] && openssl speed -help 2>&1 || true)
+has_bytes=0; grep -q -- '-bytes' <<<"$openssl_help" && has_bytes=1
+# -aead makes each operation a whole TLS-style record: set nonce, 13 bytes AAD, encrypt, tag.
+# That is what our seal() does per packet; without it OpenSSL only streams EncryptUpdate.
+aead_flag=(); grep -q -- '-aead' <<<"$openssl_help" && aead_flag=(-aead)
+
+openssl_speed() { # openssl speed arguments... -> its -mr output, also appended to the log
+  echo "\$ openssl speed -elapsed -seconds $openssl_seconds -mr $*" >>"$openssl_log"
+  openssl speed -elapsed -seconds "$openssl_seconds" -mr "$@" 2>&1 | tee -a "$openssl_log" || true
+}
+
+declare -A ossl_aead_bps=()
+ossl_x25519_ops=""
+ossl_blake2s_bps=""
+if [ "$have_openssl" = 1 ]; then
+  echo "run.sh: openssl speed (${openssl_seconds}s per item)" >&2
+  if [ "$has_bytes" = 1 ]; then
+    for size in 64 512 1420 9000; do
+      ossl_aead_bps[$size]=$(openssl_speed "${aead_flag[@]}" -evp chacha20-poly1305 -bytes "$size" \
+        | awk -F: '/^\+F:/ {print $4; exit}')
+    done
+    ossl_blake2s_bps=$(openssl_speed -evp blake2s256 -bytes 1420 | awk -F: '/^\+F:/ {print $4; exit}')
+  else
+    echo "run.sh: this openssl speed has no -bytes; no OpenSSL figures for packet sizes" >&2
+  fi
+  # +F5:index:bits:ops per second:seconds per op
+  ossl_x25519_ops=$(openssl_speed ecdhx25519 | awk -F: '/^\+F5:/ {print $4; exit}')
+fi
+
+# ---- JMH -------------------------------------------------------------------------------------
+echo "run.sh: JMH ${jmh_run_args[*]} ${jmh_args[*]}" >&2
+"$java" -jar "$jar" "${jmh_run_args[@]}" "${jmh_args[@]}" -rf json -rff "$json"
+
+have_jq=0; command -v jq >/dev/null 2>&1 && have_jq=1
+
+score() { # Bench.method [k=v,k=v sorted by key] -> ops/s, or nothing when it did not run
+  local name="dev.wirelab.bench.$1" params="${2:-}"
+  if [ "$have_jq" = 1 ]; then
+    jq -r --arg b "$name" --arg p "$params" '
+      [ .[] | select(.benchmark == $b
+          and (((.params // {}) | to_entries | map("\(.key)=\(.value)") | sort | join(",")) == $p))
+      | .primaryMetric.score ] | first // empty' "$json"
+  else
+    python3 - "$json" "$name" "$params" <<'PY'
+import json, sys
+path, name, params = sys.argv[1:]
+for r in json.load(open(path)):
+    p = ",".join(sorted(f"{k}={v}" for k, v in (r.get("params") or {}).items()))
+    if r["benchmark"] == name and p == params:
+        print(r["primaryMetric"]["score"])
+        break
+PY
+  fi
+}
+
+# Formatting: "–" wherever a number is missing, so a partial run still prints a table.
+fmt_ops() { awk -v x="$1" 'BEGIN { if (x == "") print "–"; else printf "%.0f\n", x }'; }
+fmt_mbs() { # bytes per second -> MB/s (10^6)
+  awk -v x="$1" 'BEGIN { if (x == "") print "–"; else printf "%.0f\n", x / 1e6 }'; }
+mul() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print ""; else printf "%.6f\n", a * b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "–"; else printf "%.2f\n", a / b }'; }
+
+{
+  echo "# wirelab crypto benchmarks: $run_kind"
+  echo
+  echo "- date: $started"
+  echo "- machine: $(nproc) cores, $cpu_model; load average at start: $load_at_start"
+  echo "- JDK: $jdk_version ($JAVA_HOME)"
+  echo "- OpenSSL: $openssl_version"
+  echo "- JMH arguments: ${jmh_run_args[*]:-(annotation defaults)} ${jmh_args[*]:-}"
+  echo "- OpenSSL commands: \`openssl speed -elapsed -seconds $openssl_seconds ${aead_flag[*]:-} -evp chacha20-poly1305 -bytes N\`, \`... ecdhx25519\`, \`... -evp blake2s256 -bytes 1420\`"
+  echo
+  echo "One run on a shared, noisy machine: read the ratios (same run, same load), not the absolute numbers."
+  echo "All figures single-threaded. MB = 10^6 bytes of payload (the tag is not counted)."
+  echo
+  echo "## ChaCha20-Poly1305 seal/open, MB/s"
+  echo
+  echo "| payload bytes | JDK seal | BC seal | JDK open | BC open | OpenSSL seal | JDK seal / OpenSSL | BC seal / OpenSSL | JDK / BC seal |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for size in 64 512 1420 9000; do
+    jdk_seal=$(mul "$(score AeadBench.seal "provider=jdk,size=$size")" "$size")
+    bc_seal=$(mul "$(score AeadBench.seal "provider=bc,size=$size")" "$size")
+    jdk_open=$(mul "$(score AeadBench.open "provider=jdk,size=$size")" "$size")
+    bc_open=$(mul "$(score AeadBench.open "provider=bc,size=$size")" "$size")
+    ossl=${ossl_aead_bps[$size]:-}
+    label=$size; [ "$size" = 1420 ] && label="**1420** (WireGuard MTU payload)"
+    echo "| $label | $(fmt_mbs "$jdk_seal") | $(fmt_mbs "$bc_seal") | $(fmt_mbs "$jdk_open") | $(fmt_mbs "$bc_open") | $(fmt_mbs "$ossl") | $(ratio "$jdk_seal" "$ossl") | $(ratio "$bc_seal" "$ossl") | $(ratio "$jdk_seal" "$bc_seal") |"
+  done
+  echo
+  echo "## X25519, operations per second"
+  echo
+  bc_dh=$(score X25519Bench.sharedSecret provider=bc)
+  jdk_dh=$(score X25519Bench.sharedSecret provider=jdk)
+  bc_pub=$(score X25519Bench.publicKey provider=bc)
+  jdk_pub=$(score X25519Bench.publicKey provider=jdk)
+  echo "| operation | BC | JDK | OpenSSL | BC / OpenSSL | JDK / OpenSSL | BC / JDK |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+  echo "| shared secret | $(fmt_ops "$bc_dh") | $(fmt_ops "$jdk_dh") | $(fmt_ops "$ossl_x25519_ops") | $(ratio "$bc_dh" "$ossl_x25519_ops") | $(ratio "$jdk_dh" "$ossl_x25519_ops") | $(ratio "$bc_dh" "$jdk_dh") |"
+  echo "| public key from private key | $(fmt_ops "$bc_pub") | $(fmt_ops "$jdk_pub") | – | – | – | $(ratio "$bc_pub" "$jdk_pub") |"
+  echo
+  echo "## BLAKE2s (BouncyCastle)"
+  echo
+  hash_ops=$(score Blake2sBench.hash)
+  hash_bps=$(mul "$hash_ops" 1420)
+  hmac_ops=$(score Blake2sBench.hmac)
+  echo "| operation | ops/s | MB/s | OpenSSL MB/s | BC / OpenSSL |"
+  echo "| --- | ---: | ---: | ---: | ---: |"
+  echo "| HASH, 1420 bytes | $(fmt_ops "$hash_ops") | $(fmt_mbs "$hash_bps") | $(fmt_mbs "$ossl_blake2s_bps") | $(ratio "$hash_bps" "$ossl_blake2s_bps") |"
+  echo "| HMAC, 32-byte key, 32 bytes | $(fmt_ops "$hmac_ops") | – | – | – |"
+  echo
+  echo "Raw data: results/jmh.json (JMH, with score errors), results/openssl.txt."
+} | tee "$report"
+echo "run.sh: table written to $report" >&2
