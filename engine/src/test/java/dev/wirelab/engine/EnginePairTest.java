@@ -201,4 +201,20 @@ class EnginePairTest {
         Now justBefore = T0.plusNanos(Protocol.REJECT_AFTER_TIME_NANOS - 1);
         ok(k[0].seal(p.cryptoI.aead(), justBefore, new byte[1], 0, 1, 1420));
     }
+
+    @Test
+    void onlyTheInitiatorRekeysOnTimeAndBothOnMessages() {
+        EnginePair p = new EnginePair(17, false);
+        Keypair[] k = handshake(p, T0);
+        Now before = T0.plusNanos(Protocol.REKEY_AFTER_TIME_NANOS - 1);
+        Now at = T0.plusNanos(Protocol.REKEY_AFTER_TIME_NANOS);
+        assertFalse(k[0].shouldRekeyAfterSending(before));
+        assertTrue(k[0].shouldRekeyAfterSending(at));
+        assertFalse(k[1].shouldRekeyAfterSending(at), "the responder waits for the initiator");
+        long receiveLimit = Protocol.REJECT_AFTER_TIME_NANOS - Protocol.KEEPALIVE_TIMEOUT_NANOS - Protocol.REKEY_TIMEOUT_NANOS;
+        assertEquals(165 * Protocol.SECOND_NANOS, receiveLimit);
+        assertFalse(k[0].shouldRekeyAfterReceiving(T0.plusNanos(receiveLimit - 1)));
+        assertTrue(k[0].shouldRekeyAfterReceiving(T0.plusNanos(receiveLimit)));
+        assertFalse(k[1].shouldRekeyAfterReceiving(T0.plusNanos(receiveLimit)));
+    }
 }

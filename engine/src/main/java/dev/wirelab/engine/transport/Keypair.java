@@ -87,6 +87,26 @@ public final class Keypair {
 
     private static final byte[] EMPTY = new byte[0];
 
+    /**
+     * Whether sending on this keypair should start a new handshake (kernel keep_key_fresh, send
+     * side): after REKEY_AFTER_MESSAGES by either side, or REKEY_AFTER_TIME for the initiator only,
+     * so both ends do not start handshakes at the same moment.
+     */
+    public boolean shouldRekeyAfterSending(Now now) {
+        return valid && (Long.compareUnsigned(sendingCounter, Protocol.REKEY_AFTER_MESSAGES) > 0
+                || (initiator && now.hasExpired(birthMonoNanos, Protocol.REKEY_AFTER_TIME_NANOS)));
+    }
+
+    /**
+     * Whether receiving on this keypair should start a new handshake (receive side): the initiator
+     * renews a keypair that will soon be rejected even if it has nothing to send, leaving one
+     * keepalive and one handshake timeout of margin before REJECT_AFTER_TIME.
+     */
+    public boolean shouldRekeyAfterReceiving(Now now) {
+        return valid && initiator && now.hasExpired(birthMonoNanos, Protocol.REJECT_AFTER_TIME_NANOS
+                - Protocol.KEEPALIVE_TIMEOUT_NANOS - Protocol.REKEY_TIMEOUT_NANOS);
+    }
+
     public int localIndex() {
         return localIndex;
     }
