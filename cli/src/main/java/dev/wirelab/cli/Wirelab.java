@@ -1,0 +1,64 @@
+package dev.wirelab.cli;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.security.SecureRandom;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code wirelab} command. Each subcommand is a small class; this one only wires them up and
+ * says what to do when none is given.
+ *
+ * <p>Exit codes: 0 success, 1 bad input (a message on stderr, no stack trace), 2 bad usage
+ * (picocli's own message and the usage).
+ */
+@Command(
+        name = "wirelab",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = {
+            "A WireGuard lab: one deterministic protocol engine, run in a simulated network or on a real TUN device.",
+            "For now it offers WireGuard key tools; the simulator, datapath and visualizer arrive with their modules.",
+        },
+        commandListHeading = "%nCommands:%n",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  wirelab genkey > private.key        make a private key, as `wg genkey` does",
+            "  wirelab pubkey < private.key        print its public key, as `wg pubkey` does",
+            "  wirelab genkey | tee private.key | wirelab pubkey > public.key",
+            "  wirelab version                     which build, on which Java",
+            "  wirelab help pubkey                 more about one command",
+        })
+public final class Wirelab implements Runnable {
+    /** Printed after the help when no command is given: the honest answer until the visualizer exists. */
+    static final String NO_COMMAND_NOTE =
+            "No command given; the visualizer lands with issue 7.";
+
+    @Spec
+    private CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine(System.in).execute(args));
+    }
+
+    /** The command tree, reading standard input from {@code stdin}; tests call it with their own streams. */
+    static CommandLine commandLine(InputStream stdin) {
+        return new CommandLine(new Wirelab())
+                .addSubcommand(new Version())
+                .addSubcommand(new Genkey(new SecureRandom()))
+                .addSubcommand(new Pubkey(stdin))
+                .addSubcommand(new CommandLine.HelpCommand());
+    }
+
+    @Override
+    public void run() {
+        CommandLine cli = spec.commandLine();
+        PrintWriter out = cli.getOut();
+        cli.usage(out);
+        out.println();
+        out.println(NO_COMMAND_NOTE);
+    }
+}
