@@ -25,39 +25,17 @@ import org.junit.jupiter.api.Test;
 /** Two engine peers complete a handshake in memory and exchange transport data both ways. */
 class EnginePairTest {
     private static final Now T0 = new Now(1_000_000_000L, 1_700_000_000_000_000_000L);
-    private static final Endpoint ENDPOINT_I = Endpoint.ipv4("192.0.2.1:51820");
-    private static final Endpoint ENDPOINT_R = Endpoint.ipv4("192.0.2.2:51820");
 
     /** Runs the whole handshake; returns {initiator keypair, responder keypair}. */
     private static Keypair[] handshake(EnginePair p, Now now) {
-        byte[] init = p.initiation(now, PrivateKey.generate(p.entropyI), 0x11111111, NoiseTrace.OFF);
-        assertEquals(MacState.VALID_MAC_BUT_NO_COOKIE, p.checkerR.validate(init, init.length, ENDPOINT_I, now, false));
-        Handshake peer = ok(p.responderConsumes(init, now, NoiseTrace.OFF));
-        assertSame(p.handshakeR, peer);
-        byte[] resp = p.response(now, PrivateKey.generate(p.entropyR), 0x22222222, NoiseTrace.OFF);
-        assertEquals(MacState.VALID_MAC_BUT_NO_COOKIE, p.checkerI.validate(resp, resp.length, ENDPOINT_R, now, false));
-        ok(p.handshakeI.consumeResponse((Response) MessageCodec.parse(resp), NoiseTrace.OFF));
-        Keypair ki = ok(p.handshakeI.beginSession(now, Protocol.REJECT_AFTER_MESSAGES, NoiseTrace.OFF));
-        Keypair kr = ok(p.handshakeR.beginSession(now, Protocol.REJECT_AFTER_MESSAGES, NoiseTrace.OFF));
-        p.keypairsI.add(ki);
-        p.keypairsR.add(kr);
-        return new Keypair[] {ki, kr};
+        EnginePair.Exchange x = p.handshake(now, 0x11111111, 0x22222222, NoiseTrace.OFF, NoiseTrace.OFF);
+        assertEquals(MacState.VALID_MAC_BUT_NO_COOKIE, p.checkerR.validate(x.initiation(), 148, EnginePair.ENDPOINT_I, now, false));
+        assertEquals(MacState.VALID_MAC_BUT_NO_COOKIE, p.checkerI.validate(x.response(), 92, EnginePair.ENDPOINT_R, now, false));
+        return new Keypair[] {x.initiatorKeypair(), x.responderKeypair()};
     }
 
-    /** What the receiving side does with a transport datagram: index lookup, open, confirm. */
     private static Outcome<byte[]> receive(EnginePair p, boolean atResponder, byte[] wire, Now now) {
-        TransportData m = (TransportData) MessageCodec.parse(wire);
-        var keypairs = atResponder ? p.keypairsR : p.keypairsI;
-        Keypair k = keypairs.byLocalIndex(m.receiver());
-        if (k == null) {
-            return Outcome.dropped(DropReason.UNKNOWN_RECEIVER_INDEX);
-        }
-        byte[] c = m.encryptedPacket().toByteArray();
-        Outcome<byte[]> opened = k.open((atResponder ? p.cryptoR : p.cryptoI).aead(), now, m.counter(), c, 0, c.length);
-        if (opened instanceof Outcome.Ok) {
-            keypairs.receivedWith(k);
-        }
-        return opened;
+        return p.receive(atResponder, wire, now);
     }
 
     private static byte[] packet(int length, int fill) {
@@ -155,7 +133,7 @@ class EnginePairTest {
         for (int i = 8; i < 116; i++) {
             byte[] forged = init.clone();
             forged[i] ^= 0x10;
-            assertEquals(MacState.INVALID_MAC, p.checkerR.validate(forged, forged.length, ENDPOINT_I, T0, false), "byte " + i);
+            assertEquals(MacState.INVALID_MAC, p.checkerR.validate(forged, forged.length, EnginePair.ENDPOINT_I, T0, false), "byte " + i);
             Outcome<Handshake> o = p.responderConsumes(forged, T0, NoiseTrace.OFF);
             assertInstanceOf(Outcome.Dropped.class, o, "byte " + i);
         }
