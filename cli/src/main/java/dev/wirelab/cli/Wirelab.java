@@ -21,11 +21,13 @@ import picocli.CommandLine.Spec;
         versionProvider = Version.class,
         description = {
             "A WireGuard lab: one deterministic protocol engine, run in a simulated network or on a real TUN device.",
-            "For now it offers WireGuard key tools; the simulator, datapath and visualizer arrive with their modules.",
+            "For now it walks through a real handshake and offers WireGuard key tools; the simulator,",
+            "datapath and visualizer arrive with their modules. With no command it runs `handshake`.",
         },
         commandListHeading = "%nCommands:%n",
         footerHeading = "%nExamples:%n",
         footer = {
+            "  wirelab handshake --psk             every step of a real handshake, C and H, bytes by field",
             "  wirelab genkey > private.key        make a private key, as `wg genkey` does",
             "  wirelab pubkey < private.key        print its public key, as `wg pubkey` does",
             "  wirelab genkey | tee private.key | wirelab pubkey > public.key",
@@ -33,9 +35,9 @@ import picocli.CommandLine.Spec;
             "  wirelab help pubkey                 more about one command",
         })
 public final class Wirelab implements Runnable {
-    /** Printed after the help when no command is given: the honest answer until the visualizer exists. */
+    /** Printed when no command is given, before the walk-through: the visualizer does not exist yet. */
     static final String NO_COMMAND_NOTE =
-            "No command given; the visualizer lands with issue 7.";
+            "No command given: running `wirelab handshake`. (The browser visualizer lands with issue 7; see `wirelab --help`.)";
 
     @Spec
     private CommandSpec spec;
@@ -50,6 +52,7 @@ public final class Wirelab implements Runnable {
                 .addSubcommand(new Version())
                 .addSubcommand(new Genkey(new SecureRandom()))
                 .addSubcommand(new Pubkey(stdin))
+                .addSubcommand(new HandshakeWalkthrough())
                 .addSubcommand(new CommandLine.HelpCommand());
     }
 
@@ -57,8 +60,9 @@ public final class Wirelab implements Runnable {
     public void run() {
         CommandLine cli = spec.commandLine();
         PrintWriter out = cli.getOut();
-        cli.usage(out);
-        out.println();
         out.println(NO_COMMAND_NOTE);
+        out.println();
+        out.flush();
+        cli.getSubcommands().get("handshake").execute();
     }
 }
