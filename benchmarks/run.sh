@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs the JMH crypto benchmarks and `openssl speed` in one go on this machine and prints them
-# side by side with their ratios (also written to benchmarks/results/latest.md).
+# Runs the JMH crypto and handshake benchmarks and `openssl speed` in one go on this machine and
+# prints them side by side with their ratios (also written to benchmarks/results/latest.md).
 #
-#   benchmarks/run.sh            full run (JMH defaults from the annotations, ~7 minutes)
+#   benchmarks/run.sh            full run (JMH defaults from the annotations, ~8.5 minutes)
 #   benchmarks/run.sh --quick    smoke run (1 short iteration each, ~1.5 minutes): not a measurement
 #   benchmarks/run.sh -f 3 AeadBench   any other arguments go to JMH unchanged
 #
@@ -127,9 +127,14 @@ fmt_mbs() { # bytes per second -> MB/s (10^6)
   awk -v x="$1" 'BEGIN { if (x == "") print "–"; else printf "%.0f\n", x / 1e6 }'; }
 mul() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print ""; else printf "%.6f\n", a * b }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "–"; else printf "%.2f\n", a / b }'; }
+# X25519 bound of an operation making n_dh shared secrets and n_pub public keys, from X25519 ops/s:
+# 1 / (n_dh / shared-secret ops/s + n_pub / public-key ops/s).
+x25519_bound() { # n_dh n_pub dh_ops pub_ops -> ops/s, or nothing
+  awk -v n="$1" -v m="$2" -v d="$3" -v p="$4" 'BEGIN {
+    if (d == "" || p == "" || d + 0 == 0 || p + 0 == 0) print ""; else printf "%.6f\n", 1 / (n / d + m / p) }'; }
 
 {
-  echo "# wirelab crypto benchmarks: $run_kind"
+  echo "# wirelab crypto and handshake benchmarks: $run_kind"
   echo
   echo "- date: $started"
   echo "- machine: $(nproc) cores, $cpu_model; load average at start: $load_at_start"
@@ -175,6 +180,30 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0)
   echo "| --- | ---: | ---: | ---: | ---: |"
   echo "| HASH, 1420 bytes | $(fmt_ops "$hash_ops") | $(fmt_mbs "$hash_bps") | $(fmt_mbs "$ossl_blake2s_bps") | $(ratio "$hash_bps" "$ossl_blake2s_bps") |"
   echo "| HMAC, 32-byte key, 32 bytes | $(fmt_ops "$hmac_ops") | – | – | – |"
+  echo
+  echo "## Handshake (engine's Noise IKpsk2 + cookie layer + codec, Crypto.fastest()), operations per second"
+  echo
+  # X25519 calls per operation: the static-static DH is precomputed per peer, as in the kernel.
+  # HandshakeBench.checkX25519Counts() fails the benchmark (and its test) if the code disagrees.
+  echo "X25519 bound = 1 / (n_dh / X25519 shared-secret ops/s + n_pub / X25519 public-key ops/s), with this run's BC"
+  echo "X25519Bench figures: the rate if X25519 were all the operation did. ops/s ÷ bound = the share of its time in X25519."
+  echo
+  echo "| operation | X25519 calls (n_dh DH + n_pub public keys) | ops/s | X25519 bound | ops/s ÷ bound |"
+  echo "| --- | --- | ---: | ---: | ---: |"
+  hs_row() { # label bench n_dh n_pub
+    local ops bound
+    ops=$(score "HandshakeBench.$2")
+    bound=$(x25519_bound "$3" "$4" "$bc_dh" "$bc_pub")
+    echo "| $1 | $3 DH + $4 pubkey | $(fmt_ops "$ops") | $(fmt_ops "$bound") | $(ratio "$ops" "$bound") |"
+  }
+  hs_row "initiator: create initiation, encode, mac1" createInitiation 1 1
+  hs_row "**responder**: mac1 check, consume initiation, create response, begin session" responder 3 1
+  hs_row "initiator: mac1 check, consume response, begin session" consumeResponse 2 0
+  hs_row "full round trip (the three above)" roundTrip 6 2
+  echo
+  responder_ops=$(score HandshakeBench.responder)
+  responder_bound=$(x25519_bound 3 1 "$bc_dh" "$bc_pub")
+  echo "Responder handshakes/s: $(fmt_ops "$responder_ops"); X25519 bound = 1 / (3 / $(fmt_ops "$bc_dh") + 1 / $(fmt_ops "$bc_pub")) = $(fmt_ops "$responder_bound") handshakes/s; ratio $(ratio "$responder_ops" "$responder_bound")."
   echo
   echo "Raw data: results/jmh.json (JMH, with score errors), results/openssl.txt."
 } | tee "$report"

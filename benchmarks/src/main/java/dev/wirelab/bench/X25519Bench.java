@@ -17,9 +17,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * X25519 operations per second: {@code sharedSecret} is one DH of the handshake (an initiation
- * and its response cost four each), {@code publicKey} is deriving a public key from a private
- * one (every ephemeral key). BouncyCastle against the JDK through {@link JdkX25519}.
+ * X25519 operations per second: {@code sharedSecret} is one DH of the handshake (each side makes
+ * four per handshake, three with the static-static one precomputed per peer), {@code publicKey} is
+ * deriving a public key from a private one (every ephemeral key). BouncyCastle against the JDK
+ * through {@link JdkX25519}. run.sh turns the BC figures into {@link HandshakeBench}'s bound.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
