@@ -76,65 +76,27 @@ public final class NoiseIkpsk2 {
             NoiseTrace trace, PrivateKey initiatorStatic, PublicKey initiatorStaticPublic, PublicKey responderStatic,
             PrivateKey ephemeral, byte[] precomputedStaticStatic, byte[] payload) {
         SymmetricState s = initialState(responderStatic);
-        Recorder r = new Recorder(trace, s, Side.INITIATOR_CREATES);
-        byte[] dh = new byte[X25519.KEY_LENGTH];
-        byte[] k = null;
-        try {
-            // e: C = KDF1(C, E_pub_i); H = HASH(H || E_pub_i)
-            r.begin();
+        try (Tokens t = new Tokens(s, trace, Side.INITIATOR_CREATES)) {
             byte[] ePub = crypto.x25519().publicKey(ephemeral).toByteArray();
-            s.mixChain(ePub);
-            s.mixHash(ePub);
-            r.value("E_pub_i", ePub);
-            r.end(1, "e", "C = KDF1(C, E_pub_i); H = HASH(H || E_pub_i)");
-
+            t.e(1, "i", ePub);
             // es: (C, k) = KDF2(C, DH(E_priv_i, S_pub_r))
-            r.begin();
-            if (!crypto.x25519().sharedSecret(ephemeral.secretBytes(), responderStatic.bytes(), dh)) {
+            if (!t.dh(ephemeral.secretBytes(), responderStatic.bytes())) {
                 return Outcome.dropped(DropReason.LOW_ORDER_KEY);
             }
-            k = s.mixKey(dh);
-            r.value("DH(E_priv_i, S_pub_r)", dh);
-            r.value("k", k);
-            r.end(2, "es", "(C, k) = KDF2(C, DH(E_priv_i, S_pub_r))");
-
+            t.mixKey(2, "es", "DH(E_priv_i, S_pub_r)");
             // s: msg.static = AEAD(k, 0, S_pub_i, H); H = HASH(H || msg.static)
-            r.begin();
-            byte[] encryptedStatic = s.encryptAndHash(k, initiatorStaticPublic.bytes());
-            r.value("S_pub_i", initiatorStaticPublic.bytes());
-            r.value("msg.static", encryptedStatic);
-            r.end(3, "s", "msg.static = AEAD(k, 0, S_pub_i, H); H = HASH(H || msg.static)");
-            Arrays.fill(k, (byte) 0);
-
+            byte[] encryptedStatic = t.encrypt(3, "s", "msg.static = AEAD(k, 0, S_pub_i, H); H = HASH(H || msg.static)",
+                    "S_pub_i", "msg.static", initiatorStaticPublic.bytes());
             // ss: (C, k) = KDF2(C, DH(S_priv_i, S_pub_r))
-            r.begin();
-            if (precomputedStaticStatic != null) {
-                System.arraycopy(precomputedStaticStatic, 0, dh, 0, dh.length);
-            } else if (!crypto.x25519().sharedSecret(initiatorStatic.secretBytes(), responderStatic.bytes(), dh)) {
+            if (!t.dhOrCached(initiatorStatic.secretBytes(), responderStatic.bytes(), precomputedStaticStatic)) {
                 return Outcome.dropped(DropReason.LOW_ORDER_KEY);
             }
-            if (isZero(dh)) {
-                return Outcome.dropped(DropReason.LOW_ORDER_KEY);
-            }
-            k = s.mixKey(dh);
-            r.value("DH(S_priv_i, S_pub_r)", dh);
-            r.value("k", k);
-            r.end(4, "ss", "(C, k) = KDF2(C, DH(S_priv_i, S_pub_r))");
-
+            t.mixKey(4, "ss", "DH(S_priv_i, S_pub_r)");
             // {t}: msg.timestamp = AEAD(k, 0, payload, H); H = HASH(H || msg.timestamp)
-            r.begin();
-            byte[] encryptedPayload = s.encryptAndHash(k, payload);
-            r.value("payload", payload);
-            r.value("msg.timestamp", encryptedPayload);
-            r.end(5, "{t}", "msg.timestamp = AEAD(k, 0, TAI64N(), H); H = HASH(H || msg.timestamp)");
-
+            byte[] encryptedPayload = t.encrypt(5, "{t}", "msg.timestamp = AEAD(k, 0, TAI64N(), H); H = HASH(H || msg.timestamp)",
+                    "payload", "msg.timestamp", payload);
             return Outcome.ok(new CreatedInitiation(Bytes.wrap(ePub), Bytes.wrap(encryptedStatic),
                     Bytes.wrap(encryptedPayload), s.chainingKey, s.hash));
-        } finally {
-            Arrays.fill(dh, (byte) 0);
-            if (k != null) {
-                Arrays.fill(k, (byte) 0);
-            }
         }
     }
 
@@ -148,71 +110,37 @@ public final class NoiseIkpsk2 {
             Bytes ephemeral, Bytes encryptedStatic, Bytes encryptedPayload,
             Function<PublicKey, byte[]> staticStatic) {
         SymmetricState s = initialState(responderStaticPublic);
-        Recorder r = new Recorder(trace, s, Side.RESPONDER_CONSUMES);
-        byte[] dh = new byte[X25519.KEY_LENGTH];
-        byte[] k = null;
-        try {
+        try (Tokens t = new Tokens(s, trace, Side.RESPONDER_CONSUMES)) {
             byte[] ePub = ephemeral.toByteArray();
-            // e: C = KDF1(C, E_pub_i); H = HASH(H || E_pub_i)
-            r.begin();
-            s.mixChain(ePub);
-            s.mixHash(ePub);
-            r.value("E_pub_i", ePub);
-            r.end(1, "e", "C = KDF1(C, E_pub_i); H = HASH(H || E_pub_i)");
-
+            t.e(1, "i", ePub);
             // es: (C, k) = KDF2(C, DH(S_priv_r, E_pub_i))
-            r.begin();
-            if (!crypto.x25519().sharedSecret(responderStatic.secretBytes(), ePub, dh)) {
+            if (!t.dh(responderStatic.secretBytes(), ePub)) {
                 return Outcome.dropped(DropReason.LOW_ORDER_KEY);
             }
-            k = s.mixKey(dh);
-            r.value("DH(S_priv_r, E_pub_i)", dh);
-            r.value("k", k);
-            r.end(2, "es", "(C, k) = KDF2(C, DH(S_priv_r, E_pub_i))");
-
+            t.mixKey(2, "es", "DH(S_priv_r, E_pub_i)");
             // s: S_pub_i = AEAD-open(k, 0, msg.static, H); H = HASH(H || msg.static)
-            r.begin();
-            byte[] staticBytes = s.decryptAndHash(k, encryptedStatic.toByteArray());
+            byte[] staticBytes = t.decrypt(3, "s", "S_pub_i = AEAD-open(k, 0, msg.static, H); H = HASH(H || msg.static)",
+                    "msg.static", "S_pub_i", encryptedStatic.toByteArray());
             if (staticBytes == null) {
                 return Outcome.dropped(DropReason.HANDSHAKE_DECRYPTION_FAILED);
             }
             PublicKey initiatorStatic = PublicKey.of(staticBytes);
-            r.value("msg.static", encryptedStatic.toByteArray());
-            r.value("S_pub_i", staticBytes);
-            r.end(3, "s", "S_pub_i = AEAD-open(k, 0, msg.static, H); H = HASH(H || msg.static)");
-            Arrays.fill(k, (byte) 0);
-
             // ss: (C, k) = KDF2(C, DH(S_priv_r, S_pub_i))
-            r.begin();
             byte[] cached = staticStatic.apply(initiatorStatic);
             if (cached == null) {
                 return Outcome.dropped(DropReason.UNKNOWN_PEER);
             }
-            System.arraycopy(cached, 0, dh, 0, dh.length);
-            if (isZero(dh)) {
+            if (!t.dhOrCached(null, null, cached)) {
                 return Outcome.dropped(DropReason.LOW_ORDER_KEY);
             }
-            k = s.mixKey(dh);
-            r.value("DH(S_priv_r, S_pub_i)", dh);
-            r.value("k", k);
-            r.end(4, "ss", "(C, k) = KDF2(C, DH(S_priv_r, S_pub_i))");
-
+            t.mixKey(4, "ss", "DH(S_priv_r, S_pub_i)");
             // {t}: payload = AEAD-open(k, 0, msg.timestamp, H); H = HASH(H || msg.timestamp)
-            r.begin();
-            byte[] payload = s.decryptAndHash(k, encryptedPayload.toByteArray());
+            byte[] payload = t.decrypt(5, "{t}", "TAI64N = AEAD-open(k, 0, msg.timestamp, H); H = HASH(H || msg.timestamp)",
+                    "msg.timestamp", "payload", encryptedPayload.toByteArray());
             if (payload == null) {
                 return Outcome.dropped(DropReason.HANDSHAKE_DECRYPTION_FAILED);
             }
-            r.value("msg.timestamp", encryptedPayload.toByteArray());
-            r.value("payload", payload);
-            r.end(5, "{t}", "TAI64N = AEAD-open(k, 0, msg.timestamp, H); H = HASH(H || msg.timestamp)");
-
             return Outcome.ok(new ConsumedInitiation(initiatorStatic, ephemeral, payload, s.chainingKey, s.hash));
-        } finally {
-            Arrays.fill(dh, (byte) 0);
-            if (k != null) {
-                Arrays.fill(k, (byte) 0);
-            }
         }
     }
 
@@ -221,56 +149,24 @@ public final class NoiseIkpsk2 {
             NoiseTrace trace, byte[] chainingKey, byte[] hash, Bytes initiatorEphemeral, PublicKey initiatorStatic,
             PrivateKey ephemeral, byte[] presharedKey, byte[] payload) {
         SymmetricState s = SymmetricState.resume(crypto, chainingKey, hash);
-        Recorder r = new Recorder(trace, s, Side.RESPONDER_CREATES);
-        byte[] dh = new byte[X25519.KEY_LENGTH];
-        byte[] k = null;
-        try {
-            // e: C = KDF1(C, E_pub_r); H = HASH(H || E_pub_r)
-            r.begin();
+        try (Tokens t = new Tokens(s, trace, Side.RESPONDER_CREATES)) {
             byte[] ePub = crypto.x25519().publicKey(ephemeral).toByteArray();
-            s.mixChain(ePub);
-            s.mixHash(ePub);
-            r.value("E_pub_r", ePub);
-            r.end(7, "e", "C = KDF1(C, E_pub_r); H = HASH(H || E_pub_r)");
-
+            t.e(7, "r", ePub);
             // ee: C = KDF1(C, DH(E_priv_r, E_pub_i))
-            r.begin();
-            if (!crypto.x25519().sharedSecret(ephemeral.secretBytes(), initiatorEphemeral.toByteArray(), dh)) {
+            if (!t.dh(ephemeral.secretBytes(), initiatorEphemeral.toByteArray())) {
                 return Outcome.dropped(DropReason.LOW_ORDER_KEY);
             }
-            s.mixChain(dh);
-            r.value("DH(E_priv_r, E_pub_i)", dh);
-            r.end(8, "ee", "C = KDF1(C, DH(E_priv_r, E_pub_i))");
-
+            t.mixChain(8, "ee", "DH(E_priv_r, E_pub_i)");
             // se: C = KDF1(C, DH(E_priv_r, S_pub_i))
-            r.begin();
-            if (!crypto.x25519().sharedSecret(ephemeral.secretBytes(), initiatorStatic.bytes(), dh)) {
+            if (!t.dh(ephemeral.secretBytes(), initiatorStatic.bytes())) {
                 return Outcome.dropped(DropReason.LOW_ORDER_KEY);
             }
-            s.mixChain(dh);
-            r.value("DH(E_priv_r, S_pub_i)", dh);
-            r.end(9, "se", "C = KDF1(C, DH(E_priv_r, S_pub_i))");
-
-            // psk: (C, tau, k) = KDF3(C, Q); H = HASH(H || tau)
-            r.begin();
-            k = s.mixKeyAndHash(presharedKey);
-            r.value("Q", presharedKey);
-            r.value("k", k);
-            r.end(10, "psk", "(C, tau, k) = KDF3(C, Q); H = HASH(H || tau)");
-
+            t.mixChain(9, "se", "DH(E_priv_r, S_pub_i)");
+            t.psk(presharedKey);
             // {}: msg.empty = AEAD(k, 0, payload, H); H = HASH(H || msg.empty)
-            r.begin();
-            byte[] encryptedPayload = s.encryptAndHash(k, payload);
-            r.value("payload", payload);
-            r.value("msg.empty", encryptedPayload);
-            r.end(11, "{}", "msg.empty = AEAD(k, 0, empty, H); H = HASH(H || msg.empty)");
-
+            byte[] encryptedPayload = t.encrypt(11, "{}", "msg.empty = AEAD(k, 0, empty, H); H = HASH(H || msg.empty)",
+                    "payload", "msg.empty", payload);
             return Outcome.ok(new CreatedResponse(Bytes.wrap(ePub), Bytes.wrap(encryptedPayload), s.chainingKey, s.hash));
-        } finally {
-            Arrays.fill(dh, (byte) 0);
-            if (k != null) {
-                Arrays.fill(k, (byte) 0);
-            }
         }
     }
 
@@ -279,59 +175,128 @@ public final class NoiseIkpsk2 {
             NoiseTrace trace, byte[] chainingKey, byte[] hash, PrivateKey ephemeral, PrivateKey initiatorStatic,
             byte[] presharedKey, Bytes responderEphemeral, Bytes encryptedPayload) {
         SymmetricState s = SymmetricState.resume(crypto, chainingKey, hash);
-        Recorder r = new Recorder(trace, s, Side.INITIATOR_CONSUMES);
-        byte[] dh = new byte[X25519.KEY_LENGTH];
-        byte[] k = null;
-        try {
+        try (Tokens t = new Tokens(s, trace, Side.INITIATOR_CONSUMES)) {
             byte[] ePub = responderEphemeral.toByteArray();
-            // e: C = KDF1(C, E_pub_r); H = HASH(H || E_pub_r)
-            r.begin();
-            s.mixChain(ePub);
-            s.mixHash(ePub);
-            r.value("E_pub_r", ePub);
-            r.end(7, "e", "C = KDF1(C, E_pub_r); H = HASH(H || E_pub_r)");
-
+            t.e(7, "r", ePub);
             // ee: C = KDF1(C, DH(E_priv_i, E_pub_r))
-            r.begin();
-            if (!crypto.x25519().sharedSecret(ephemeral.secretBytes(), ePub, dh)) {
+            if (!t.dh(ephemeral.secretBytes(), ePub)) {
                 return Outcome.dropped(DropReason.LOW_ORDER_KEY);
             }
-            s.mixChain(dh);
-            r.value("DH(E_priv_i, E_pub_r)", dh);
-            r.end(8, "ee", "C = KDF1(C, DH(E_priv_i, E_pub_r))");
-
+            t.mixChain(8, "ee", "DH(E_priv_i, E_pub_r)");
             // se: C = KDF1(C, DH(S_priv_i, E_pub_r))
-            r.begin();
-            if (!crypto.x25519().sharedSecret(initiatorStatic.secretBytes(), ePub, dh)) {
+            if (!t.dh(initiatorStatic.secretBytes(), ePub)) {
                 return Outcome.dropped(DropReason.LOW_ORDER_KEY);
             }
-            s.mixChain(dh);
-            r.value("DH(S_priv_i, E_pub_r)", dh);
-            r.end(9, "se", "C = KDF1(C, DH(S_priv_i, E_pub_r))");
+            t.mixChain(9, "se", "DH(S_priv_i, E_pub_r)");
+            t.psk(presharedKey);
+            // {}: payload = AEAD-open(k, 0, msg.empty, H); H = HASH(H || msg.empty)
+            byte[] payload = t.decrypt(11, "{}", "empty = AEAD-open(k, 0, msg.empty, H); H = HASH(H || msg.empty)",
+                    "msg.empty", "payload", encryptedPayload.toByteArray());
+            if (payload == null) {
+                return Outcome.dropped(DropReason.HANDSHAKE_DECRYPTION_FAILED);
+            }
+            return Outcome.ok(new ConsumedResponse(payload, s.chainingKey, s.hash));
+        }
+    }
 
-            // psk: (C, tau, k) = KDF3(C, Q); H = HASH(H || tau)
+    /**
+     * The Noise tokens as operations on one symmetric state, each reporting itself as a
+     * {@link NoiseStep}. Holds the DH result and the current key k in scratch arrays that
+     * {@link #close()} zeroes on every exit, success or drop.
+     */
+    private final class Tokens implements AutoCloseable {
+        private final SymmetricState s;
+        private final Recorder r;
+        private final byte[] dh = new byte[X25519.KEY_LENGTH];
+        private byte[] k;
+
+        Tokens(SymmetricState s, NoiseTrace trace, Side side) {
+            this.s = s;
+            this.r = new Recorder(trace, s, side);
+        }
+
+        /** e: C = KDF1(C, E_pub); H = HASH(H || E_pub). {@code who} is "i" or "r". */
+        void e(int number, String who, byte[] ephemeralPublic) {
             r.begin();
+            s.mixChain(ephemeralPublic);
+            s.mixHash(ephemeralPublic);
+            r.value("E_pub_" + who, ephemeralPublic);
+            r.end(number, "e", "C = KDF1(C, E_pub_" + who + "); H = HASH(H || E_pub_" + who + ")");
+        }
+
+        /** DH(scalar, u) into the scratch array; false when the result is all zero. */
+        boolean dh(byte[] scalar, byte[] u) {
+            return crypto.x25519().sharedSecret(scalar, u, dh);
+        }
+
+        /** The cached DH value when there is one, else DH(scalar, u); false when all zero. */
+        boolean dhOrCached(byte[] scalar, byte[] u, byte[] cached) {
+            if (cached == null) {
+                return dh(scalar, u);
+            }
+            System.arraycopy(cached, 0, dh, 0, dh.length);
+            return !isZero(dh);
+        }
+
+        /** es, ss: (C, k) = KDF2(C, DH(...)). */
+        void mixKey(int number, String token, String dhName) {
+            r.begin();
+            wipeKey();
+            k = s.mixKey(dh);
+            r.value(dhName, dh);
+            r.value("k", k);
+            r.end(number, token, "(C, k) = KDF2(C, " + dhName + ")");
+        }
+
+        /** ee, se: C = KDF1(C, DH(...)); WireGuard never uses the key Noise's MixKey would give here. */
+        void mixChain(int number, String token, String dhName) {
+            r.begin();
+            s.mixChain(dh);
+            r.value(dhName, dh);
+            r.end(number, token, "C = KDF1(C, " + dhName + ")");
+        }
+
+        /** psk: (C, tau, k) = KDF3(C, Q); H = HASH(H || tau). Step 10. */
+        void psk(byte[] presharedKey) {
+            r.begin();
+            wipeKey();
             k = s.mixKeyAndHash(presharedKey);
             r.value("Q", presharedKey);
             r.value("k", k);
             r.end(10, "psk", "(C, tau, k) = KDF3(C, Q); H = HASH(H || tau)");
+        }
 
-            // {}: payload = AEAD-open(k, 0, msg.empty, H); H = HASH(H || msg.empty)
+        byte[] encrypt(int number, String token, String formula, String plainName, String cipherName, byte[] plaintext) {
             r.begin();
-            byte[] payload = s.decryptAndHash(k, encryptedPayload.toByteArray());
-            if (payload == null) {
-                return Outcome.dropped(DropReason.HANDSHAKE_DECRYPTION_FAILED);
-            }
-            r.value("msg.empty", encryptedPayload.toByteArray());
-            r.value("payload", payload);
-            r.end(11, "{}", "empty = AEAD-open(k, 0, msg.empty, H); H = HASH(H || msg.empty)");
+            byte[] c = s.encryptAndHash(k, plaintext);
+            r.value(plainName, plaintext);
+            r.value(cipherName, c);
+            r.end(number, token, formula);
+            return c;
+        }
 
-            return Outcome.ok(new ConsumedResponse(payload, s.chainingKey, s.hash));
-        } finally {
-            Arrays.fill(dh, (byte) 0);
+        /** The plaintext, or null (nothing reported, state unchanged) when the tag does not verify. */
+        byte[] decrypt(int number, String token, String formula, String cipherName, String plainName, byte[] ciphertext) {
+            r.begin();
+            byte[] p = s.decryptAndHash(k, ciphertext);
+            if (p != null) {
+                r.value(cipherName, ciphertext);
+                r.value(plainName, p);
+                r.end(number, token, formula);
+            }
+            return p;
+        }
+
+        private void wipeKey() {
             if (k != null) {
                 Arrays.fill(k, (byte) 0);
             }
+        }
+
+        @Override
+        public void close() {
+            Arrays.fill(dh, (byte) 0);
+            wipeKey();
         }
     }
 
