@@ -14,7 +14,8 @@ public final class BcXChaCha20Poly1305 implements XAead {
 
     @Override
     public byte[] seal(byte[] key, byte[] nonce, byte[] aad, byte[] plaintext) {
-        cipher.init(true, new AEADParameters(new KeyParameter(key), 8 * TAG_LENGTH, nonce, aad));
+        // Same nonce-reuse guard as BouncyCastle's ChaCha20Poly1305; see BcChaCha20Poly1305.initEncrypt.
+        BcChaCha20Poly1305.initEncrypt(cipher, key, nonce, aad);
         byte[] out = new byte[plaintext.length + TAG_LENGTH];
         int n = cipher.processBytes(plaintext, 0, plaintext.length, out, 0);
         try {
