@@ -110,7 +110,8 @@ public final class ConformanceRunner {
                 System.exit(2);
             }
         }
-        ConformanceRunner runner = new ConformanceRunner(Candidate.engine(Crypto.fastest()));
+        Crypto crypto = Crypto.fastest();
+        ConformanceRunner runner = new ConformanceRunner(Candidate.engine(crypto)).withNoise(new EngineNoiseRunner(crypto));
         Report report = (slow ? runner.withSlowCases() : runner).runAll();
         System.out.print(report.describe());
         System.exit(report.passed() ? 0 : 1);
