@@ -13,8 +13,8 @@ import java.util.Arrays;
 
 /**
  * The receiving side of the DoS defence, one per device (kernel cookie_checker): checks mac1 of
- * every handshake message before any expensive work, checks mac2 when under load, and writes cookie
- * replies.
+ * every handshake message before any expensive work, checks mac2 when under load, rate-limits the
+ * sources whose mac2 is valid, and writes cookie replies.
  *
  * <pre>
  *   cookie            = MAC(R_secret, source IP || source port)      R_secret renewed every 120 s
@@ -29,21 +29,37 @@ public final class CookieChecker {
         INVALID_MAC,
         /** mac1 right, mac2 absent or wrong (or not checked): process, unless under load. */
         VALID_MAC_BUT_NO_COOKIE,
-        /** mac1 and mac2 right: the source proved it can receive at its address. */
+        /**
+         * mac1 and mac2 right, but the source has used up its share of handshakes (kernel: the
+         * rate limiter refused it): drop in silence, without the Diffie-Hellman it came to cost us.
+         */
+        VALID_MAC_WITH_COOKIE_BUT_RATELIMITED,
+        /** mac1 and mac2 right and the rate limiter agrees: the source proved it can receive at its address. */
         VALID_MAC_WITH_COOKIE
     }
 
     private final Crypto crypto;
     private final Entropy entropy;
+    private final RateLimiter rateLimiter;
     private final byte[] mac1Key;
     private final byte[] cookieEncryptionKey;
     private final byte[] secret = new byte[32];
     private long secretBirthMonoNanos;
     private boolean haveSecret;
 
+    /** A checker without a rate limiter: a valid mac2 is always {@link MacState#VALID_MAC_WITH_COOKIE}. */
     public CookieChecker(Crypto crypto, Entropy entropy, PublicKey ours) {
+        this(crypto, entropy, ours, RateLimiter.UNLIMITED);
+    }
+
+    /**
+     * A checker that asks {@code rateLimiter} about every source whose mac2 is valid, as the kernel
+     * does with its per-source token buckets ({@link TokenBucketRateLimiter}).
+     */
+    public CookieChecker(Crypto crypto, Entropy entropy, PublicKey ours, RateLimiter rateLimiter) {
         this.crypto = crypto;
         this.entropy = entropy;
+        this.rateLimiter = rateLimiter;
         this.mac1Key = crypto.blake2s().hash(Protocol.LABEL_MAC1, ours.bytes());
         this.cookieEncryptionKey = crypto.blake2s().hash(Protocol.LABEL_COOKIE, ours.bytes());
     }
@@ -51,6 +67,8 @@ public final class CookieChecker {
     /**
      * Checks the macs of an encoded initiation or response received from {@code source}. mac2 is
      * checked only when {@code checkCookie} (under load), since computing the cookie costs a MAC.
+     * Only a source with a valid mac2 reaches the rate limiter: before that its address is only what
+     * the packet claims, and limiting it would let anyone spend someone else's budget.
      */
     public MacState validate(byte[] message, int length, Endpoint source, Now now, boolean checkCookie) {
         int mac1 = MacOffsets.mac1(message, length);
@@ -68,7 +86,12 @@ public final class CookieChecker {
         byte[] cookie = cookieFor(source, now);
         expected = crypto.blake2s().mac(cookie, Arrays.copyOf(message, mac2));
         Arrays.fill(cookie, (byte) 0);
-        return CookieGenerator.equalMacs(expected, message, mac2) ? MacState.VALID_MAC_WITH_COOKIE : MacState.VALID_MAC_BUT_NO_COOKIE;
+        if (!CookieGenerator.equalMacs(expected, message, mac2)) {
+            return MacState.VALID_MAC_BUT_NO_COOKIE;
+        }
+        return rateLimiter.allow(source, now.monoNanos())
+                ? MacState.VALID_MAC_WITH_COOKIE
+                : MacState.VALID_MAC_WITH_COOKIE_BUT_RATELIMITED;
     }
 
     /**

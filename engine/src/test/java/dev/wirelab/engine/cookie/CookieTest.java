@@ -4,6 +4,7 @@ import static dev.wirelab.engine.EnginePair.ok;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wirelab.engine.DropReason;
 import dev.wirelab.engine.EnginePair;
@@ -85,6 +86,67 @@ class CookieTest {
         Now rotated = T0.plusNanos(Protocol.COOKIE_SECRET_MAX_AGE_NANOS);
         assertEquals(MacState.VALID_MAC_BUT_NO_COOKIE, p.checkerR.validate(second, second.length, SOURCE, rotated, true),
                 "after 120 s the secret is new and the old cookie no longer verifies");
+    }
+
+    @Test
+    void underLoadAFloodingSourceWithAValidCookieIsRateLimitedAfterTheBurst() {
+        EnginePair p = new EnginePair(28, false);
+        TokenBucketRateLimiter limiter = new TokenBucketRateLimiter();
+        CookieChecker checker = new CookieChecker(p.cryptoR, p.entropyR.split("limited"), p.identityR.publicKey(), limiter);
+        byte[] first = p.initiation(T0, PrivateKey.generate(p.entropyI), 1, NoiseTrace.OFF);
+        ok(p.macsToR.consumeReply(checker.createReply(first, 1, SOURCE, T0), T0));
+        Now now = T0.plusNanos(Protocol.SECOND_NANOS);
+        byte[] flood = p.initiation(now, PrivateKey.generate(p.entropyI), 2, NoiseTrace.OFF);
+
+        for (int i = 0; i < TokenBucketRateLimiter.PACKETS_BURSTABLE; i++) {
+            assertEquals(MacState.VALID_MAC_WITH_COOKIE, checker.validate(flood, flood.length, SOURCE, now, true), "packet " + i);
+        }
+        assertEquals(MacState.VALID_MAC_WITH_COOKIE_BUT_RATELIMITED, checker.validate(flood, flood.length, SOURCE, now, true));
+        Now almost = now.plusNanos(TokenBucketRateLimiter.PACKET_COST_NANOS - 1);
+        assertEquals(MacState.VALID_MAC_WITH_COOKIE_BUT_RATELIMITED, checker.validate(flood, flood.length, SOURCE, almost, true));
+        Now refilled = now.plusNanos(TokenBucketRateLimiter.PACKET_COST_NANOS);
+        assertEquals(MacState.VALID_MAC_WITH_COOKIE, checker.validate(flood, flood.length, SOURCE, refilled, true), "one token per 50 ms");
+        assertEquals(MacState.VALID_MAC_WITH_COOKIE_BUT_RATELIMITED, checker.validate(flood, flood.length, SOURCE, refilled, true));
+        assertEquals(1, limiter.size());
+    }
+
+    @Test
+    void onlyAValidMac2UnderLoadSpendsTheSourcesTokens() {
+        EnginePair p = new EnginePair(29, false);
+        TokenBucketRateLimiter limiter = new TokenBucketRateLimiter();
+        CookieChecker checker = new CookieChecker(p.cryptoR, p.entropyR.split("limited"), p.identityR.publicKey(), limiter);
+        byte[] noCookie = p.initiation(T0, PrivateKey.generate(p.entropyI), 1, NoiseTrace.OFF);
+        for (int i = 0; i < 20; i++) {
+            // Not under load: mac2 is not looked at, and the limiter is not asked.
+            assertEquals(MacState.VALID_MAC_BUT_NO_COOKIE, checker.validate(noCookie, noCookie.length, SOURCE, T0, false));
+            // Under load without a cookie: a cookie reply is due, not a rate-limit verdict.
+            assertEquals(MacState.VALID_MAC_BUT_NO_COOKIE, checker.validate(noCookie, noCookie.length, SOURCE, T0, true));
+        }
+        assertEquals(0, limiter.size(), "an unproven address never reaches the limiter");
+
+        ok(p.macsToR.consumeReply(checker.createReply(noCookie, 1, SOURCE, T0), T0));
+        byte[] withCookie = p.initiation(T0, PrivateKey.generate(p.entropyI), 2, NoiseTrace.OFF);
+        Endpoint spoofed = Endpoint.ipv4("203.0.113.9:40001");
+        for (int i = 0; i < 20; i++) {
+            // The cookie is bound to SOURCE: from another port mac2 fails, and SOURCE's budget is untouched.
+            assertEquals(MacState.VALID_MAC_BUT_NO_COOKIE, checker.validate(withCookie, withCookie.length, spoofed, T0, true));
+        }
+        for (int i = 0; i < TokenBucketRateLimiter.PACKETS_BURSTABLE; i++) {
+            assertEquals(MacState.VALID_MAC_WITH_COOKIE, checker.validate(withCookie, withCookie.length, SOURCE, T0, true));
+        }
+        assertEquals(MacState.VALID_MAC_WITH_COOKIE_BUT_RATELIMITED, checker.validate(withCookie, withCookie.length, SOURCE, T0, true));
+    }
+
+    @Test
+    void withoutARateLimiterAValidCookieIsNeverRateLimited() {
+        EnginePair p = new EnginePair(30, false);
+        byte[] first = p.initiation(T0, PrivateKey.generate(p.entropyI), 1, NoiseTrace.OFF);
+        ok(p.macsToR.consumeReply(p.checkerR.createReply(first, 1, SOURCE, T0), T0));
+        byte[] second = p.initiation(T0, PrivateKey.generate(p.entropyI), 2, NoiseTrace.OFF);
+        for (int i = 0; i < 100; i++) {
+            assertEquals(MacState.VALID_MAC_WITH_COOKIE, p.checkerR.validate(second, second.length, SOURCE, T0, true));
+        }
+        assertTrue(RateLimiter.UNLIMITED.allow(SOURCE, Long.MIN_VALUE));
     }
 
     @Test
