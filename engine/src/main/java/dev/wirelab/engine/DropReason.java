@@ -27,7 +27,14 @@ public enum DropReason {
     REPLAYED_COUNTER("counter already seen or older than the replay window"),
     KEYPAIR_EXPIRED("keypair is older than REJECT_AFTER_TIME or used up REJECT_AFTER_MESSAGES"),
     NO_KEYPAIR("no valid keypair to send with"),
-    INNER_PACKET_MALFORMED("decrypted payload is not an IPv4/IPv6 packet of consistent length");
+    INNER_PACKET_MALFORMED("packet is not an IPv4/IPv6 packet of consistent length"),
+    INNER_SOURCE_NOT_ALLOWED("decrypted packet's source address is not in the sending peer's AllowedIPs"),
+    // Device
+    NO_PRIVATE_KEY("the device has no private key: it cannot take part in handshakes"),
+    NO_ROUTE("no peer's AllowedIPs contain the destination"),
+    NO_ENDPOINT("the peer has no endpoint yet: configure one or wait for it to connect"),
+    STAGED_QUEUE_FULL("more than 128 packets waiting for a handshake: the oldest was dropped"),
+    HANDSHAKE_GAVE_UP("no handshake completed within REKEY_ATTEMPT_TIME: waiting packets were dropped");
 
     private final String description;
 

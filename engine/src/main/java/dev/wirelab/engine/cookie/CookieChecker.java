@@ -41,6 +41,7 @@ public final class CookieChecker {
     private final Crypto crypto;
     private final Entropy entropy;
     private final RateLimiter rateLimiter;
+    private final long secretMaxAgeNanos;
     private final byte[] mac1Key;
     private final byte[] cookieEncryptionKey;
     private final byte[] secret = new byte[32];
@@ -57,6 +58,12 @@ public final class CookieChecker {
      * does with its per-source token buckets ({@link TokenBucketRateLimiter}).
      */
     public CookieChecker(Crypto crypto, Entropy entropy, PublicKey ours, RateLimiter rateLimiter) {
+        this(crypto, entropy, ours, rateLimiter, Protocol.COOKIE_SECRET_MAX_AGE_NANOS);
+    }
+
+    /** As above, renewing the cookie secret every {@code secretMaxAgeNanos} (boringtun: 128 s). */
+    public CookieChecker(Crypto crypto, Entropy entropy, PublicKey ours, RateLimiter rateLimiter, long secretMaxAgeNanos) {
+        this.secretMaxAgeNanos = secretMaxAgeNanos;
         this.crypto = crypto;
         this.entropy = entropy;
         this.rateLimiter = rateLimiter;
@@ -113,7 +120,7 @@ public final class CookieChecker {
     }
 
     private byte[] cookieFor(Endpoint source, Now now) {
-        if (!haveSecret || now.hasExpired(secretBirthMonoNanos, Protocol.COOKIE_SECRET_MAX_AGE_NANOS)) {
+        if (!haveSecret || now.hasExpired(secretBirthMonoNanos, secretMaxAgeNanos)) {
             entropy.nextBytes(secret);
             secretBirthMonoNanos = now.monoNanos();
             haveSecret = true;

@@ -35,7 +35,8 @@ public final class Handshake {
 
     private final Crypto crypto;
     private final NoiseIkpsk2 noise;
-    private final StaticIdentity local;
+    /** This device's identity; null while the device has no private key (nothing can be done then). */
+    private StaticIdentity local;
     private final PublicKey remoteStatic;
     private final Tai64n.Format timestampFormat;
     /** DH(S_priv_local, S_pub_remote), all zero when the remote key has low order. */
@@ -49,11 +50,28 @@ public final class Handshake {
     public Handshake(Crypto crypto, StaticIdentity local, PublicKey remoteStatic, Tai64n.Format timestampFormat) {
         this.crypto = crypto;
         this.noise = new NoiseIkpsk2(crypto, Protocol.CONSTRUCTION, Protocol.IDENTIFIER);
-        this.local = local;
         this.remoteStatic = remoteStatic;
         this.timestampFormat = timestampFormat;
-        // A false return leaves the array zeroed: the peer is unusable, and create/consume refuse it.
-        crypto.x25519().sharedSecret(local.privateKey().secretBytes(), remoteStatic.bytes(), precomputedStaticStatic);
+        setLocal(local);
+    }
+
+    /**
+     * Changes this device's identity (or removes it, with null): recomputes DH(S_priv, S_pub_remote)
+     * and abandons any handshake in flight, which was made under the old key.
+     */
+    public void setLocal(StaticIdentity identity) {
+        this.local = identity;
+        java.util.Arrays.fill(precomputedStaticStatic, (byte) 0);
+        if (identity != null) {
+            // A false return leaves the array zeroed: the peer is unusable, and create/consume refuse it.
+            crypto.x25519().sharedSecret(identity.privateKey().secretBytes(), remoteStatic.bytes(), precomputedStaticStatic);
+        }
+        clear();
+    }
+
+    /** The preshared key (all zero when none): a secret, for configuration read-back only. */
+    public SymmetricKey presharedKey() {
+        return presharedKey;
     }
 
     public Handshake(Crypto crypto, StaticIdentity local, PublicKey remoteStatic) {
@@ -70,11 +88,18 @@ public final class Handshake {
      * timestamped from {@code now}'s wall clock. Replaces any handshake in flight.
      */
     public Outcome<Initiation> createInitiation(Now now, PrivateKey ephemeral, int localIndex, NoiseTrace trace) {
+        if (local == null) {
+            ephemeral.destroy();
+            return Outcome.dropped(DropReason.NO_PRIVATE_KEY);
+        }
         Tai64n timestamp = Tai64n.stamp(now.wallNanos(), timestampFormat);
         Outcome<NoiseIkpsk2.CreatedInitiation> created = noise.createInitiation(trace, local.privateKey(),
                 local.publicKey(), remoteStatic, ephemeral, precomputedStaticStatic, timestamp.toByteArray());
         return switch (created) {
-            case Outcome.Dropped<NoiseIkpsk2.CreatedInitiation> d -> Outcome.dropped(d.reason());
+            case Outcome.Dropped<NoiseIkpsk2.CreatedInitiation> d -> {
+                ephemeral.destroy();
+                yield Outcome.dropped(d.reason());
+            }
             case Outcome.Ok<NoiseIkpsk2.CreatedInitiation>(var c) -> {
                 moveTo(new CreatedInitiation(localIndex, ephemeral, c.chainingKey(), c.hash()));
                 yield Outcome.ok(new Initiation(localIndex, c.ephemeral(), c.encryptedStatic(), c.encryptedPayload(),
@@ -131,6 +156,10 @@ public final class Handshake {
         if (!(state instanceof ConsumedInitiation s)) {
             return Outcome.dropped(DropReason.UNEXPECTED_HANDSHAKE_STATE);
         }
+        if (local == null) {
+            ephemeral.destroy();
+            return Outcome.dropped(DropReason.NO_PRIVATE_KEY);
+        }
         Outcome<NoiseIkpsk2.CreatedResponse> created = noise.createResponse(trace, s.chainingKey(), s.hash(),
                 s.remoteEphemeral(), remoteStatic, ephemeral, presharedKey.secretBytes(), new byte[0]);
         ephemeral.destroy();
@@ -151,6 +180,9 @@ public final class Handshake {
     public Outcome<Void> consumeResponse(Response message, NoiseTrace trace) {
         if (!(state instanceof CreatedInitiation s) || s.localIndex() != message.receiver()) {
             return Outcome.dropped(DropReason.UNEXPECTED_HANDSHAKE_STATE);
+        }
+        if (local == null) {
+            return Outcome.dropped(DropReason.NO_PRIVATE_KEY);
         }
         Outcome<NoiseIkpsk2.ConsumedResponse> consumed = noise.consumeResponse(trace, s.chainingKey(), s.hash(),
                 s.ephemeral(), local.privateKey(), presharedKey.secretBytes(), message.ephemeral(),

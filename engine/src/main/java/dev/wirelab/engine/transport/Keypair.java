@@ -26,6 +26,8 @@ public final class Keypair {
     private final long birthMonoNanos;
     private long sendingCounter;
     private boolean valid = true;
+    /** Cleared when sending failed (expired, counter used up): receiving may go on meanwhile. */
+    private boolean sendingValid = true;
 
     public Keypair(SymmetricKey sendingKey, SymmetricKey receivingKey, int localIndex, int remoteIndex,
             boolean initiator, long birthMonoNanos, long rejectAfterMessages) {
@@ -44,7 +46,7 @@ public final class Keypair {
      * data message: header, padded ciphertext, tag.
      */
     public Outcome<byte[]> seal(Aead aead, Now now, byte[] packet, int offset, int length, int mtu) {
-        if (!valid || now.hasExpired(birthMonoNanos, Protocol.REJECT_AFTER_TIME_NANOS)
+        if (!canSend() || now.hasExpired(birthMonoNanos, Protocol.REJECT_AFTER_TIME_NANOS)
                 || Long.compareUnsigned(sendingCounter, rejectAfterMessages) >= 0) {
             return Outcome.dropped(DropReason.KEYPAIR_EXPIRED);
         }
@@ -137,6 +139,16 @@ public final class Keypair {
 
     public boolean isValid() {
         return valid;
+    }
+
+    /** Whether this keypair may still seal (kernel sending.is_valid). */
+    public boolean canSend() {
+        return valid && sendingValid;
+    }
+
+    /** Stops sending on this keypair after a seal was refused; a new handshake replaces it. */
+    public void invalidateSending() {
+        sendingValid = false;
     }
 
     @Override

@@ -1,0 +1,62 @@
+package dev.wirelab.engine.device;
+
+import dev.wirelab.engine.DropReason;
+import dev.wirelab.engine.Endpoint;
+import dev.wirelab.engine.crypto.PublicKey;
+import dev.wirelab.engine.noise.NoiseStep;
+
+/**
+ * What the protocol did, step by step: what the simulator records, scenario checks assert on and
+ * the visualizer draws. Peers are named by public key. Only {@link HandshakeStep} carries secrets,
+ * and only callers that asked for traces get any.
+ */
+public sealed interface TraceEvent {
+    /** One Noise step with C and H before and after (see {@link NoiseStep}). */
+    record HandshakeStep(PublicKey peer, NoiseStep step) implements TraceEvent {}
+
+    /** We sent an initiation; {@code attempt} counts retries since the last handshake completed (0 = first). */
+    record InitiationSent(PublicKey peer, int localIndex, int attempt, Endpoint to) implements TraceEvent {}
+
+    record ResponseSent(PublicKey peer, int localIndex, int remoteIndex, Endpoint to) implements TraceEvent {}
+
+    /** Under load we answered a handshake message with a cookie instead of processing it. */
+    record CookieReplySent(int receiverIndex, Endpoint to) implements TraceEvent {}
+
+    /** A cookie reply from this peer decrypted; mac2 of our next handshake messages will use it. */
+    record CookieReceived(PublicKey peer) implements TraceEvent {}
+
+    /** Transport keys derived: as initiator they send at once, as responder after confirmation. */
+    record SessionStarted(PublicKey peer, int localIndex, int remoteIndex, boolean initiator) implements TraceEvent {}
+
+    /** The first packet on a responder's new keypair arrived: it becomes current. */
+    record KeypairConfirmed(PublicKey peer, int localIndex) implements TraceEvent {}
+
+    record TransportSent(PublicKey peer, int receiverIndex, long counter, int plaintextLength, Endpoint to) implements TraceEvent {}
+
+    record TransportReceived(PublicKey peer, int localIndex, long counter, int plaintextLength) implements TraceEvent {}
+
+    /** The peer's endpoint moved to the source of an authenticated packet (roaming). */
+    record EndpointChanged(PublicKey peer, Endpoint from, Endpoint to) implements TraceEvent {}
+
+    record TimerFired(PublicKey peer, Timer timer) implements TraceEvent {}
+
+    /** Handshake retries ran out after REKEY_ATTEMPT_TIME; staged packets were dropped. */
+    record HandshakeGaveUp(PublicKey peer, int stagedPacketsDropped) implements TraceEvent {}
+
+    /** Keypairs and handshake state destroyed (3 x REJECT_AFTER_TIME without a new session, or key change). */
+    record KeysZeroed(PublicKey peer) implements TraceEvent {}
+
+    /** An outbound packet was looked up in AllowedIPs; {@code peer} is null when nothing matched. */
+    record Routed(String destination, PublicKey peer) implements TraceEvent {}
+
+    record Dropped(DropReason reason, Endpoint from, PublicKey peer) implements TraceEvent {}
+
+    /** The per-peer timers of whitepaper §6 and the kernel's timers.c. */
+    enum Timer {
+        RETRANSMIT_HANDSHAKE,
+        SEND_KEEPALIVE,
+        NEW_HANDSHAKE,
+        ZERO_KEY_MATERIAL,
+        PERSISTENT_KEEPALIVE
+    }
+}
