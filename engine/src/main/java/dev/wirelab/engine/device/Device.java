@@ -2,7 +2,6 @@ package dev.wirelab.engine.device;
 
 import static dev.wirelab.engine.device.Peer.NEVER;
 
-import dev.wirelab.engine.Bytes;
 import dev.wirelab.engine.DropReason;
 import dev.wirelab.engine.Endpoint;
 import dev.wirelab.engine.Entropy;
@@ -135,7 +134,7 @@ public final class Device {
     }
 
     private void setPrivateKey(PrivateKey key) {
-        if (identity != null && Arrays.equals(identity.privateKey().secretBytes(), key.secretBytes())) {
+        if (identity != null && java.security.MessageDigest.isEqual(identity.privateKey().secretBytes(), key.secretBytes())) {
             return; // Same key: keep sessions, as the kernel does.
         }
         StaticIdentity next = StaticIdentity.of(crypto.x25519(), key);
@@ -190,7 +189,10 @@ public final class Device {
             allowedIps.removeByPeer(peer);
         }
         for (Prefix prefix : edit.allowedIps()) {
-            allowedIps.insert(prefix, peer);
+            if (!allowedIps.insert(prefix, peer)) {
+                throw new IllegalArgumentException("AllowedIPs table full (" + allowedIps.maxPrefixes()
+                        + " prefixes): " + prefix + " and the rest of this change were not applied");
+            }
         }
         if (edit.persistentKeepaliveSeconds() != null) {
             boolean wasOff = peer.persistentKeepaliveSeconds == 0;
@@ -388,11 +390,8 @@ public final class Device {
             drop(out, DropReason.INNER_PACKET_MALFORMED, from, peer.publicKey);
             return;
         }
-        int version = IpPacket.version(plaintext, 0, claimed);
-        byte[] source = Arrays.copyOfRange(plaintext, IpPacket.sourceOffset(version),
-                IpPacket.sourceOffset(version) + IpPacket.addressLength(version));
         // Cryptokey routing, inbound: the key that decrypted it must own the source address.
-        if (allowedIps.lookup(source) != peer) {
+        if (allowedIps.lookupSource(plaintext, 0, claimed) != peer) {
             drop(out, DropReason.INNER_SOURCE_NOT_ALLOWED, from, peer.publicKey);
             return;
         }
@@ -408,12 +407,12 @@ public final class Device {
             drop(out, DropReason.INNER_PACKET_MALFORMED, null, null);
             return;
         }
-        int dst = offset + IpPacket.destinationOffset(version);
-        byte[] destination = Arrays.copyOfRange(packet, dst, dst + IpPacket.addressLength(version));
-        Peer peer = allowedIps.lookup(destination);
+        Peer peer = allowedIps.lookupDestination(packet, offset, length);
         if (out.tracing()) {
-            out.trace(new TraceEvent.Routed(Prefix.of(Bytes.wrap(destination), destination.length * 8).toString(),
-                    peer == null ? null : peer.publicKey));
+            int dst = offset + IpPacket.destinationOffset(version);
+            int bits = 8 * IpPacket.addressLength(version);
+            String destination = Prefix.of(Arrays.copyOfRange(packet, dst, dst + bits / 8), bits).toString();
+            out.trace(new TraceEvent.Routed(destination, peer == null ? null : peer.publicKey));
         }
         if (peer == null) {
             drop(out, DropReason.NO_ROUTE, null, null);
