@@ -320,13 +320,19 @@ public final class Device {
             roam(peer, from, out);
             Outcome<Keypair> session = peer.handshake.beginSession(now, profile.rejectAfterMessages(), trace);
             traceSteps(out, peer, steps);
+            peer.rxBytes += bytes.length;
+            anyAuthenticatedPacketReceived(peer);
+            anyAuthenticatedPacketTraversal(peer, now);
             if (session instanceof Outcome.Ok<Keypair>(Keypair keypair)) {
                 installKeypair(peer, keypair, out);
                 sessionDerived(peer, now);
                 handshakeComplete(peer, now);
                 // Sends what waited for this session, or a keepalive that confirms it to the responder.
+                // After the receive timers above: the kernel queues this send to a worker, so its
+                // data_sent timer starts after any_authenticated_packet_received has run.
                 sendKeepalive(peer, now, out);
             }
+            return;
         }
         peer.rxBytes += bytes.length;
         anyAuthenticatedPacketReceived(peer);
@@ -366,25 +372,33 @@ public final class Device {
         }
         byte[] plaintext = ((Outcome.Ok<byte[]>) opened).value();
         roam(peer, from, out);
-        if (peer.keypairs.receivedWith(keypair)) {
+        boolean confirmed = peer.keypairs.receivedWith(keypair);
+        if (confirmed) {
             if (out.tracing()) {
                 out.trace(new TraceEvent.KeypairConfirmed(peer.publicKey, keypair.localIndex()));
             }
             releaseStaleIndices(peer);
             handshakeComplete(peer, now);
-            sendStaged(peer, now, out);
         }
-        keepKeyFreshAfterReceiving(peer, now, out);
         anyAuthenticatedPacketReceived(peer);
         anyAuthenticatedPacketTraversal(peer, now);
         peer.rxBytes += length;
         if (out.tracing()) {
             out.trace(new TraceEvent.TransportReceived(peer.publicKey, receiver, counter, plaintext.length));
         }
-        if (plaintext.length == 0) {
-            return; // A keepalive: authenticated, counted, nothing to deliver.
+        if (plaintext.length > 0) {
+            dataReceived(peer, now);
+            deliverInbound(peer, from, plaintext, out);
+        } // else a keepalive: authenticated, counted, nothing to deliver.
+        // Sends this packet provokes come last: the kernel queues them to workers, so they run
+        // after this packet's timers (a send cancels the keepalive that data_received just armed).
+        if (confirmed) {
+            sendStaged(peer, now, out);
         }
-        dataReceived(peer, now);
+        keepKeyFreshAfterReceiving(peer, now, out);
+    }
+
+    private void deliverInbound(Peer peer, Endpoint from, byte[] plaintext, Effects out) {
         int claimed = IpPacket.claimedLength(plaintext, 0, plaintext.length);
         if (claimed < 0) {
             drop(out, DropReason.INNER_PACKET_MALFORMED, from, peer.publicKey);

@@ -79,6 +79,7 @@ final class DevicePair {
     private void collect() {
         for (Effect.Send s : drain(outA, lastA)) {
             inFlight.add(new Object[] {true, s});
+            sendTimesA.add(mono);
         }
         for (Effect.Send s : drain(outB, lastB)) {
             inFlight.add(new Object[] {false, s});
@@ -87,6 +88,8 @@ final class DevicePair {
         lastB = outB.all().size();
     }
 
+    /** When each of a's datagrams was taken into the wire (a's send time when delivered at once). */
+    final List<Long> sendTimesA = new ArrayList<>();
     private int lastA;
     private int lastB;
 
@@ -133,6 +136,24 @@ final class DevicePair {
     List<Bytes> peekInFlight(boolean fromA) {
         collect();
         return inFlight.stream().filter(o -> (Boolean) o[0] == fromA).map(o -> ((Effect.Send) o[1]).datagram()).toList();
+    }
+
+    /**
+     * Runs both devices up to {@code monoNanos}: jumps to each timer deadline in turn, fires it and
+     * delivers what it provoked, as a network with no delay would.
+     */
+    void runUntil(long monoNanos) {
+        deliverAll();
+        while (true) {
+            long next = Math.min(a.nextDeadline(), b.nextDeadline());
+            if (next > monoNanos) {
+                break;
+            }
+            at(Math.max(next, mono));
+            timers();
+            deliverAll();
+        }
+        at(monoNanos);
     }
 
     void timers() {

@@ -117,12 +117,13 @@ class DeviceTest {
     @Test
     void anAnswerCancelsThePassiveKeepalive() {
         DevicePair p = established(5);
+        long start = p.mono;
         p.advance(3 * S);
         p.sendFromB(20);
-        p.deliverAll();
-        p.at(p.mono + 20 * S);
-        p.timers();
+        p.runUntil(start + 30 * S);
         assertEquals(List.of(2, 4), types(p.outB), "b's data answered; no keepalive needed");
+        assertEquals(List.of(1, 4, 4), types(p.outA), "a, which got data and sent none back, sends its keepalive");
+        assertEquals(32, p.outA.sent().get(2).datagram().length());
     }
 
     @Test
@@ -145,19 +146,16 @@ class DeviceTest {
     @Test
     void persistentKeepaliveEveryIntervalOfSilence() {
         DevicePair p = established(7);
-        p.a.apply(DeviceEdit.peers(new PeerEdit(p.keyB, false, true, null, null, 25, false, List.of())), p.now(), p.outA);
+        long t0 = p.mono;
         p.deliverAll();
-        int before = p.outA.sent().size();
-        long last = p.mono;
-        for (int i = 1; i <= 3; i++) {
-            assertEquals(last + 25 * S, p.a.peer(p.keyB).deadline(TraceEvent.Timer.PERSISTENT_KEEPALIVE));
-            p.at(last + 25 * S);
-            p.timers();
-            p.deliverAll();
-            assertEquals(before + i, p.outA.sent().size());
-            assertEquals(32, p.outA.sent().get(before + i - 1).datagram().length());
-            last = p.mono;
-        }
+        int before = p.sendTimesA.size();
+        p.a.apply(DeviceEdit.peers(new PeerEdit(p.keyB, false, true, null, null, 25, false, List.of())), p.now(), p.outA);
+        p.runUntil(t0 + 90 * S);
+        // Turning it on sends at once; b's passive keepalive at +10 s is traffic too, so the
+        // interval restarts there: +35, then every 25 s of silence.
+        assertEquals(List.of(t0, t0 + 35 * S, t0 + 60 * S, t0 + 85 * S), p.sendTimesA.subList(before, p.sendTimesA.size()));
+        assertTrue(p.outA.sent().subList(before, p.outA.sent().size()).stream().allMatch(x -> x.datagram().length() == 32));
+        assertEquals(List.of(2, 4), types(p.outB), "b only sent its one passive keepalive");
     }
 
     @Test
