@@ -1,5 +1,6 @@
 package dev.wirelab.bench;
 
+import dev.wirelab.engine.transport.KeypairLimits;
 import dev.wirelab.engine.DeterministicEntropy;
 import dev.wirelab.engine.Endpoint;
 import dev.wirelab.engine.Now;
@@ -187,7 +188,7 @@ public class HandshakeBench {
             Response r = ok(peer.createResponse(PrivateKey.generate(entropyR), index, NoiseTrace.OFF));
             byte[] out = MessageCodec.encode(r);
             macsToI.addMacs(out, now);
-            responderKeypair = ok(peer.beginSession(now, Protocol.REJECT_AFTER_MESSAGES, NoiseTrace.OFF));
+            responderKeypair = ok(peer.beginSession(now, KeypairLimits.REFERENCE, NoiseTrace.OFF));
             return out;
         }
 
@@ -201,7 +202,7 @@ public class HandshakeBench {
                 throw new IllegalStateException("initiator: not a response: " + parsed);
             }
             ok(initiator.consumeResponse(m, NoiseTrace.OFF));
-            return ok(initiator.beginSession(now, Protocol.REJECT_AFTER_MESSAGES, NoiseTrace.OFF));
+            return ok(initiator.beginSession(now, KeypairLimits.REFERENCE, NoiseTrace.OFF));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.wirelab.engine;
 
+import dev.wirelab.engine.transport.KeypairLimits;
 import dev.wirelab.engine.cookie.CookieChecker;
 import dev.wirelab.engine.cookie.CookieGenerator;
 import dev.wirelab.engine.crypto.Crypto;
@@ -107,8 +108,8 @@ public final class EnginePair {
         byte[] resp = response(now, PrivateKey.generate(entropyR), indexR, traceR);
         requireMac1(checkerI.validate(resp, resp.length, ENDPOINT_R, now, false));
         ok(handshakeI.consumeResponse((Response) MessageCodec.parse(resp), traceI));
-        Keypair ki = ok(handshakeI.beginSession(now, Protocol.REJECT_AFTER_MESSAGES, traceI));
-        Keypair kr = ok(handshakeR.beginSession(now, Protocol.REJECT_AFTER_MESSAGES, traceR));
+        Keypair ki = ok(handshakeI.beginSession(now, KeypairLimits.REFERENCE, traceI));
+        Keypair kr = ok(handshakeR.beginSession(now, KeypairLimits.REFERENCE, traceR));
         keypairsI.add(ki);
         keypairsR.add(kr);
         return new Exchange(init, resp, ki, kr);

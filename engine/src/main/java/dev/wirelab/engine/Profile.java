@@ -57,6 +57,11 @@ public record Profile(
             Protocol.REJECT_AFTER_MESSAGES, 128 * Protocol.SECOND_NANOS, 1 << 20, 4096 / 8,
             Protocol.SECOND_NANOS, RateLimiterModel.GLOBAL_COUNT);
 
+    /** The keypair limits under this profile: the protocol's rekey point, the profile's reject point. */
+    public dev.wirelab.engine.transport.KeypairLimits keypairLimits() {
+        return new dev.wirelab.engine.transport.KeypairLimits(Protocol.REKEY_AFTER_MESSAGES, rejectAfterMessages);
+    }
+
     /** The profile named {@code name}, or IllegalArgumentException listing the known ones. */
     public static Profile named(String name) {
         return switch (name) {

@@ -318,7 +318,7 @@ public final class Device {
                 return;
             }
             roam(peer, from, out);
-            Outcome<Keypair> session = peer.handshake.beginSession(now, profile.rejectAfterMessages(), trace);
+            Outcome<Keypair> session = peer.handshake.beginSession(now, profile.keypairLimits(), trace);
             traceSteps(out, peer, steps);
             peer.rxBytes += bytes.length;
             anyAuthenticatedPacketReceived(peer);
@@ -625,7 +625,7 @@ public final class Device {
         }
         byte[] bytes = MessageCodec.encode(((Outcome.Ok<Response>) created).value());
         peer.cookies.addMacs(bytes, now);
-        Outcome<Keypair> session = peer.handshake.beginSession(now, profile.rejectAfterMessages(), trace);
+        Outcome<Keypair> session = peer.handshake.beginSession(now, profile.keypairLimits(), trace);
         traceSteps(out, peer, steps);
         installKeypair(peer, ((Outcome.Ok<Keypair>) session).value(), out);
         anyAuthenticatedPacketTraversal(peer, now);

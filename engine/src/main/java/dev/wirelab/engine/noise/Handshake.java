@@ -19,6 +19,7 @@ import dev.wirelab.engine.noise.HandshakeState.CreatedInitiation;
 import dev.wirelab.engine.noise.HandshakeState.CreatedResponse;
 import dev.wirelab.engine.noise.HandshakeState.Zeroed;
 import dev.wirelab.engine.transport.Keypair;
+import dev.wirelab.engine.transport.KeypairLimits;
 import java.util.function.Function;
 
 /**
@@ -201,7 +202,7 @@ public final class Handshake {
      * the handshake. The initiator's keypair may send at once; the responder's waits for
      * confirmation (see {@link dev.wirelab.engine.transport.Keypairs}).
      */
-    public Outcome<Keypair> beginSession(Now now, long rejectAfterMessages, NoiseTrace trace) {
+    public Outcome<Keypair> beginSession(Now now, KeypairLimits limits, NoiseTrace trace) {
         boolean initiator;
         int localIndex;
         int remoteIndex;
@@ -232,7 +233,7 @@ public final class Handshake {
         SymmetricKey receive = SymmetricKey.of(initiator ? keys.responderToInitiator() : keys.initiatorToResponder());
         keys.destroy();
         moveTo(new Zeroed());
-        return Outcome.ok(new Keypair(send, receive, localIndex, remoteIndex, initiator, now.monoNanos(), rejectAfterMessages));
+        return Outcome.ok(new Keypair(send, receive, localIndex, remoteIndex, initiator, now.monoNanos(), limits));
     }
 
     /** Forgets any handshake in flight (kernel handshake_zero). Timestamps and psk are kept. */

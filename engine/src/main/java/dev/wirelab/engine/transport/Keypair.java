@@ -19,7 +19,7 @@ public final class Keypair {
     private final SymmetricKey sendingKey;
     private final SymmetricKey receivingKey;
     private final ReplayWindow replayWindow;
-    private final long rejectAfterMessages;
+    private final KeypairLimits limits;
     private final int localIndex;
     private final int remoteIndex;
     private final boolean initiator;
@@ -30,15 +30,15 @@ public final class Keypair {
     private boolean sendingValid = true;
 
     public Keypair(SymmetricKey sendingKey, SymmetricKey receivingKey, int localIndex, int remoteIndex,
-            boolean initiator, long birthMonoNanos, long rejectAfterMessages) {
+            boolean initiator, long birthMonoNanos, KeypairLimits limits) {
         this.sendingKey = sendingKey;
         this.receivingKey = receivingKey;
         this.localIndex = localIndex;
         this.remoteIndex = remoteIndex;
         this.initiator = initiator;
         this.birthMonoNanos = birthMonoNanos;
-        this.rejectAfterMessages = rejectAfterMessages;
-        this.replayWindow = new ReplayWindow(rejectAfterMessages);
+        this.limits = limits;
+        this.replayWindow = new ReplayWindow(limits.rejectAfterMessages());
     }
 
     /**
@@ -47,7 +47,7 @@ public final class Keypair {
      */
     public Outcome<byte[]> seal(Aead aead, Now now, byte[] packet, int offset, int length, int mtu) {
         if (!canSend() || now.hasExpired(birthMonoNanos, Protocol.REJECT_AFTER_TIME_NANOS)
-                || Long.compareUnsigned(sendingCounter, rejectAfterMessages) >= 0) {
+                || Long.compareUnsigned(sendingCounter, limits.rejectAfterMessages()) >= 0) {
             return Outcome.dropped(DropReason.KEYPAIR_EXPIRED);
         }
         long counter = sendingCounter++;
@@ -95,7 +95,7 @@ public final class Keypair {
      * so both ends do not start handshakes at the same moment.
      */
     public boolean shouldRekeyAfterSending(Now now) {
-        return valid && (Long.compareUnsigned(sendingCounter, Protocol.REKEY_AFTER_MESSAGES) > 0
+        return valid && (Long.compareUnsigned(sendingCounter, limits.rekeyAfterMessages()) > 0
                 || (initiator && now.hasExpired(birthMonoNanos, Protocol.REKEY_AFTER_TIME_NANOS)));
     }
 

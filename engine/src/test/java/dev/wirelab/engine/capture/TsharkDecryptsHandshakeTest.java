@@ -1,5 +1,6 @@
 package dev.wirelab.engine.capture;
 
+import dev.wirelab.engine.transport.KeypairLimits;
 import static dev.wirelab.engine.EnginePair.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -91,7 +92,7 @@ class TsharkDecryptsHandshakeTest {
         assertSame(pair.handshakeR, atResponder, "the responder found the initiator as its peer");
         byte[] response = pair.response(t1, eR, RESPONDER_INDEX, NoiseTrace.OFF);
         ok(pair.handshakeI.consumeResponse((Response) MessageCodec.parse(response), NoiseTrace.OFF));
-        Keypair keypair = ok(pair.handshakeI.beginSession(t1, Protocol.REJECT_AFTER_MESSAGES, NoiseTrace.OFF));
+        Keypair keypair = ok(pair.handshakeI.beginSession(t1, KeypairLimits.REFERENCE, NoiseTrace.OFF));
         byte[] ping = echoRequest();
         byte[] data = ok(keypair.seal(pair.cryptoI.aead(), t2, ping, 0, ping.length, MTU));
 

@@ -1,5 +1,6 @@
 package dev.wirelab.engine.noise;
 
+import dev.wirelab.engine.transport.KeypairLimits;
 import static dev.wirelab.engine.EnginePair.ok;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,8 +49,8 @@ class HandshakeTraceTest {
         ok(p.responderConsumes(init, T0, r));
         byte[] resp = p.response(T0, PrivateKey.generate(p.entropyR), 2, r);
         ok(p.handshakeI.consumeResponse((Response) MessageCodec.parse(resp), i));
-        ok(p.handshakeI.beginSession(T0, Protocol.REJECT_AFTER_MESSAGES, i));
-        ok(p.handshakeR.beginSession(T0, Protocol.REJECT_AFTER_MESSAGES, r));
+        ok(p.handshakeI.beginSession(T0, KeypairLimits.REFERENCE, i));
+        ok(p.handshakeR.beginSession(T0, KeypairLimits.REFERENCE, r));
 
         List<Integer> numbers = List.of(1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12);
         assertEquals(numbers, i.steps.stream().map(NoiseStep::number).toList());
@@ -92,7 +93,7 @@ class HandshakeTraceTest {
         ok(p.handshakeI.consumeResponse((Response) MessageCodec.parse(resp), NoiseTrace.OFF));
         assertTrue(ephemeral.isDestroyed(), "the initiator's ephemeral is gone once the response is consumed");
         HandshakeState.ConsumedResponse s = (HandshakeState.ConsumedResponse) p.handshakeI.state();
-        ok(p.handshakeI.beginSession(T0, Protocol.REJECT_AFTER_MESSAGES, NoiseTrace.OFF));
+        ok(p.handshakeI.beginSession(T0, KeypairLimits.REFERENCE, NoiseTrace.OFF));
         assertArrayEquals(new byte[32], s.chainingKey());
         assertArrayEquals(new byte[32], s.hash());
         assertInstanceOf(HandshakeState.Zeroed.class, p.handshakeI.state());

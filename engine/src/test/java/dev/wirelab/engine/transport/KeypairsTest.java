@@ -1,5 +1,6 @@
 package dev.wirelab.engine.transport;
 
+import dev.wirelab.engine.transport.KeypairLimits;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class KeypairsTest {
     private static Keypair keypair(int index, boolean initiator) {
         return new Keypair(SymmetricKey.zero(), SymmetricKey.zero(), index, index + 100, initiator, 0,
-                Protocol.REJECT_AFTER_MESSAGES);
+                KeypairLimits.REFERENCE);
     }
 
     @Test
