@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs the JMH crypto and handshake benchmarks and `openssl speed` in one go on this machine and
-# prints them side by side with their ratios (also written to benchmarks/results/latest.md).
+# Runs the JMH crypto, handshake and AllowedIPs benchmarks and `openssl speed` in one go on this
+# machine and prints them side by side with their ratios (also written to
+# benchmarks/results/latest.md).
 #
-#   benchmarks/run.sh            full run (JMH defaults from the annotations, ~8.5 minutes)
+#   benchmarks/run.sh            full run (JMH defaults from the annotations, ~10.5 minutes)
 #   benchmarks/run.sh --quick    smoke run (1 short iteration each, ~1.5 minutes): not a measurement
 #   benchmarks/run.sh -f 3 AeadBench   any other arguments go to JMH unchanged
 #
@@ -101,7 +102,8 @@ echo "run.sh: JMH ${jmh_run_args[*]} ${jmh_args[*]}" >&2
 
 have_jq=0; command -v jq >/dev/null 2>&1 && have_jq=1
 
-score() { # Bench.method [k=v,k=v sorted by key] -> ops/s, or nothing when it did not run
+score() { # Bench.method [k=v,k=v sorted by key] -> its score in the benchmark's unit (ops/s; ns/op
+           # for AllowedIpsBench), or nothing when it did not run
   local name="dev.wirelab.bench.$1" params="${2:-}"
   if [ "$have_jq" = 1 ]; then
     jq -r --arg b "$name" --arg p "$params" '
@@ -123,6 +125,7 @@ PY
 
 # Formatting: "–" wherever a number is missing, so a partial run still prints a table.
 fmt_ops() { awk -v x="$1" 'BEGIN { if (x == "") print "–"; else printf "%.0f\n", x }'; }
+fmt_ns() { awk -v x="$1" 'BEGIN { if (x == "") print "–"; else printf "%.1f\n", x }'; }
 fmt_mbs() { # bytes per second -> MB/s (10^6)
   awk -v x="$1" 'BEGIN { if (x == "") print "–"; else printf "%.0f\n", x / 1e6 }'; }
 mul() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print ""; else printf "%.6f\n", a * b }'; }
@@ -134,7 +137,7 @@ x25519_bound() { # n_dh n_pub dh_ops pub_ops -> ops/s, or nothing
     if (d == "" || p == "" || d + 0 == 0 || p + 0 == 0) print ""; else printf "%.6f\n", 1 / (n / d + m / p) }'; }
 
 {
-  echo "# wirelab crypto and handshake benchmarks: $run_kind"
+  echo "# wirelab crypto, handshake and AllowedIPs benchmarks: $run_kind"
   echo
   echo "- date: $started"
   echo "- machine: $(nproc) cores, $cpu_model; load average at start: $load_at_start"
@@ -204,6 +207,17 @@ x25519_bound() { # n_dh n_pub dh_ops pub_ops -> ops/s, or nothing
   responder_ops=$(score HandshakeBench.responder)
   responder_bound=$(x25519_bound 3 1 "$bc_dh" "$bc_pub")
   echo "Responder handshakes/s: $(fmt_ops "$responder_ops"); X25519 bound = 1 / (3 / $(fmt_ops "$bc_dh") + 1 / $(fmt_ops "$bc_pub")) = $(fmt_ops "$responder_bound") handshakes/s; ratio $(ratio "$responder_ops" "$responder_bound")."
+  echo
+  echo "## AllowedIPs longest-prefix lookup (engine trie), nanoseconds per lookup"
+  echo
+  echo "A table of exactly N distinct random prefixes (cidr uniform in 1..32 or 1..128), 1,000 peers;"
+  echo "each lookup takes the next of 2^16 random addresses. Average time, lower is better."
+  echo
+  echo "| prefixes | IPv4 ns | IPv6 ns |"
+  echo "| ---: | ---: | ---: |"
+  for n in 1000 100000 1000000; do
+    echo "| $n | $(fmt_ns "$(score AllowedIpsBench.lookupIpv4 "prefixes=$n")") | $(fmt_ns "$(score AllowedIpsBench.lookupIpv6 "prefixes=$n")") |"
+  done
   echo
   echo "Raw data: results/jmh.json (JMH, with score errors), results/openssl.txt."
 } | tee "$report"

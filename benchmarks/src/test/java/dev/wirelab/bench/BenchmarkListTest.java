@@ -32,6 +32,8 @@ class BenchmarkListTest {
                 new TreeSet<>(List.of(
                         "dev.wirelab.bench.AeadBench.open",
                         "dev.wirelab.bench.AeadBench.seal",
+                        "dev.wirelab.bench.AllowedIpsBench.lookupIpv4",
+                        "dev.wirelab.bench.AllowedIpsBench.lookupIpv6",
                         "dev.wirelab.bench.Blake2sBench.hash",
                         "dev.wirelab.bench.Blake2sBench.hmac",
                         "dev.wirelab.bench.DeviceBench.send",

@@ -21,15 +21,17 @@ import java.util.Objects;
  * compares pointers.
  *
  * <p>Two path-compressed binary tries, one per family ({@link Trie}). Lookups allocate nothing and
- * visit one node per place where stored prefixes branch. Each peer's prefixes are kept in a list in
- * the order they were (last) inserted, the order {@code wg show allowed-ips} prints.
+ * visit one node per place where stored prefixes branch; a trie of {@link #JUMP_NODES_MIN} nodes or
+ * more also has a jump table over the first 16 address bits, so that a lookup skips the nodes
+ * above them. Each peer's prefixes are kept in a list in the order they were (last) inserted, the
+ * order {@code wg show allowed-ips} prints.
  *
  * <p>Bound: at most {@link #maxPrefixes()} prefixes (default {@link #MAX_PREFIXES}); an insert of a
  * new prefix past it is refused and changes nothing. The kernel and wireguard-go have no such
  * bound (kernel memory is the limit); here a configuration source that is not trusted cannot grow
  * the heap without end. The tries hold at most two nodes per prefix (the prefix's own and one
- * branch node where it parts from the others), about 56 bytes each: the default bound costs at
- * most about 120 MB.
+ * branch node where it parts from the others), 56 bytes each with compressed oops, and at most two
+ * jump tables of 512 KiB: the default bound costs at most about 120 MB.
  *
  * <p>Not thread-safe: the Device serialises changes and lookups.
  */
@@ -56,8 +58,11 @@ public final class AllowedIps<P> {
         int count;
     }
 
-    final Trie<P> ipv4 = new Trie<>(false);
-    final Trie<P> ipv6 = new Trie<>(true);
+    /** A family's trie gets its jump table (512 KiB) at this many nodes; see {@link Trie}. */
+    static final int JUMP_NODES_MIN = 1024;
+
+    final Trie<P> ipv4;
+    final Trie<P> ipv6;
     private final Map<P, Owned<P>> byPeer = new HashMap<>();
     private final int maxPrefixes;
     private int size;
@@ -69,10 +74,17 @@ public final class AllowedIps<P> {
 
     /** A table of at most {@code maxPrefixes} prefixes (at least 1). */
     public AllowedIps(int maxPrefixes) {
+        this(maxPrefixes, JUMP_NODES_MIN);
+    }
+
+    /** Tests move the jump table's threshold to exercise it in small tables. */
+    AllowedIps(int maxPrefixes, int jumpNodesMin) {
         if (maxPrefixes < 1) {
             throw new IllegalArgumentException("maxPrefixes must be at least 1, got " + maxPrefixes);
         }
         this.maxPrefixes = maxPrefixes;
+        this.ipv4 = new Trie<>(false, jumpNodesMin);
+        this.ipv6 = new Trie<>(true, jumpNodesMin);
     }
 
     /**
@@ -91,13 +103,14 @@ public final class AllowedIps<P> {
         Node<P> node = trie.exact(high, low, prefix.cidr());
         if (node != null && node.peer != null) {
             unlinkFromPeer(node);
+            trie.setPeer(node, peer);
+        } else if (size == maxPrefixes) {
+            return false;
+        } else if (node != null) {
+            trie.setPeer(node, peer); // a branch node becomes a prefix
+            size++;
         } else {
-            if (size == maxPrefixes) {
-                return false;
-            }
-            if (node == null) {
-                node = trie.add(high, low, prefix.cidr());
-            }
+            node = trie.add(high, low, prefix.cidr(), peer);
             size++;
         }
         linkToPeer(node, peer);
@@ -215,7 +228,7 @@ public final class AllowedIps<P> {
         return maxPrefixes;
     }
 
-    /** Trie nodes in use, branch nodes included: at most twice {@link #size()}. */
+    /** Trie nodes in use, branch nodes included: at most twice {@link #size()}. Jump tables not counted. */
     int nodeCount() {
         return ipv4.nodeCount + ipv6.nodeCount;
     }
@@ -242,12 +255,12 @@ public final class AllowedIps<P> {
     private void removeNode(Trie<P> trie, Node<P> node) {
         unlinkFromPeer(node);
         size--;
-        trie.prune(node);
+        trie.remove(node);
     }
 
+    /** Appends the node to the list of its (new) peer, {@code node.peer}. */
     private void linkToPeer(Node<P> node, P peer) {
         Owned<P> owned = byPeer.computeIfAbsent(peer, p -> new Owned<>());
-        node.peer = peer;
         node.previousOfPeer = owned.last;
         node.nextOfPeer = null;
         if (owned.last == null) {
@@ -259,7 +272,7 @@ public final class AllowedIps<P> {
         owned.count++;
     }
 
-    /** Takes the node off its peer's list and clears its peer; forgets a peer left with none. */
+    /** Takes the node off its peer's list; forgets a peer left with none. The trie's peer stays. */
     private void unlinkFromPeer(Node<P> node) {
         Owned<P> owned = byPeer.get(node.peer);
         if (node.previousOfPeer == null) {
@@ -275,7 +288,6 @@ public final class AllowedIps<P> {
         if (--owned.count == 0) {
             byPeer.remove(node.peer);
         }
-        node.peer = null;
         node.previousOfPeer = null;
         node.nextOfPeer = null;
     }

@@ -37,6 +37,7 @@ class AllowedIpsModelTest {
     /** The table size each round grows towards, in turn: churn in small tables, depth in big ones. */
     private static final int[] ROUND_TARGET_SIZES = {16, 300, 1_500, 3_000};
     private static final int SHAPE_CHECK_EVERY_MUTATIONS = 500;
+    private static final int JUMP_NODES_MIN_SMALL = 12;
 
     /** A peer with value equality: a new Peer(7) is the same peer, as the table compares with equals. */
     record Peer(int id) {}
@@ -172,7 +173,10 @@ class AllowedIpsModelTest {
     }
 
     private void runRound(int round, int targetSize) {
-        AllowedIps<Peer> table = new AllowedIps<>();
+        // Odd rounds give each trie its jump table from a few nodes on, so that it is made, kept
+        // up to date and dropped in small tables too.
+        AllowedIps<Peer> table = new AllowedIps<>(AllowedIps.MAX_PREFIXES,
+                round % 2 == 0 ? AllowedIps.JUMP_NODES_MIN : JUMP_NODES_MIN_SMALL);
         Model model = new Model();
         List<Prefix> bases = bases();
         // A window of the peer pool gets most of the prefixes this round, so that peers own many
@@ -203,6 +207,9 @@ class AllowedIpsModelTest {
             assertEquals(List.of(), table.prefixesOf(peer), where + " " + seedNote());
             for (int i = 0; i < 4 && !model.entries.isEmpty(); i++) {
                 checkLookup(table, model, address(model, bases));
+            }
+            if (owners.size() % 16 == 0) {
+                TrieShape.check(table, where + " " + seedNote());
             }
         }
         TrieShape.check(table, where + " " + seedNote());

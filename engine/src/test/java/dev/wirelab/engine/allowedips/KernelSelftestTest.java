@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The static cases of the kernel's drivers/net/wireguard/selftest/allowedips.c
@@ -165,9 +166,11 @@ class KernelSelftestTest {
             peer_prefixes a 4 192 95 5 64 27, 6 0x26075300 0x60006b00 0 0xc05f0543 128, 4 10 1 0 16 29, 6 0x26075300 0x6d8a6bf8 0xdab1e000 0 83, 6 0x26075000 0 0 0 21
             """;
 
-    @Test
-    void kernelSelftestStaticCases() {
-        AllowedIps<String> table = new AllowedIps<>();
+    /** With the jump table from the first node on, and as tables of this size have it: not at all. */
+    @ParameterizedTest(name = "jump table from {0} nodes")
+    @ValueSource(ints = {1, AllowedIps.JUMP_NODES_MIN})
+    void kernelSelftestStaticCases(int jumpNodesMin) {
+        AllowedIps<String> table = new AllowedIps<>(AllowedIps.MAX_PREFIXES, jumpNodesMin);
         String[] lines = SELFTEST.split("\n");
         for (int n = 0; n < lines.length; n++) {
             String line = lines[n].strip();
