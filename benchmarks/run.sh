@@ -103,7 +103,7 @@ echo "run.sh: JMH ${jmh_run_args[*]} ${jmh_args[*]}" >&2
 have_jq=0; command -v jq >/dev/null 2>&1 && have_jq=1
 
 score() { # Bench.method [k=v,k=v sorted by key] -> its score in the benchmark's unit (ops/s; ns/op
-           # for AllowedIpsBench), or nothing when it did not run
+           # for AllowedIpsBench, ReplayWindowBench, DeviceBench), or nothing when it did not run
   local name="dev.wirelab.bench.$1" params="${2:-}"
   if [ "$have_jq" = 1 ]; then
     jq -r --arg b "$name" --arg p "$params" '
@@ -218,6 +218,19 @@ x25519_bound() { # n_dh n_pub dh_ops pub_ops -> ops/s, or nothing
   for n in 1000 100000 1000000; do
     echo "| $n | $(fmt_ns "$(score AllowedIpsBench.lookupIpv4 "prefixes=$n")") | $(fmt_ns "$(score AllowedIpsBench.lookupIpv6 "prefixes=$n")") |"
   done
+  echo
+  echo "## Transport path, nanoseconds per packet"
+  echo
+  echo "ReplayWindowBench: the replay check of one received counter after its tag verified. DeviceBench:"
+  echo "Device.onOutbound (AllowedIPs lookup, staging, seal) for \\`send\\`; plus the peer Device's"
+  echo "onDatagram (index lookup, open, replay and source checks, delivery) for \\`send + receive\\`."
+  echo
+  echo "| operation | 64-byte packet | 1420-byte packet |"
+  echo "| --- | ---: | ---: |"
+  echo "| replay window, in order | $(fmt_ns "$(score ReplayWindowBench.inOrder)") | |"
+  echo "| replay window, reordered within 64 | $(fmt_ns "$(score ReplayWindowBench.reordered)") | |"
+  echo "| Device send | $(fmt_ns "$(score DeviceBench.send size=64)") | $(fmt_ns "$(score DeviceBench.send size=1420)") |"
+  echo "| Device send + receive | $(fmt_ns "$(score DeviceBench.sendAndReceive size=64)") | $(fmt_ns "$(score DeviceBench.sendAndReceive size=1420)") |"
   echo
   echo "Raw data: results/jmh.json (JMH, with score errors), results/openssl.txt."
 } | tee "$report"
