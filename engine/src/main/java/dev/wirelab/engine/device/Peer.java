@@ -113,6 +113,11 @@ public final class Peer {
         return handshake.state();
     }
 
+    /** The greatest initiation timestamp accepted from this peer (replay protection). */
+    public dev.wirelab.engine.crypto.Tai64n latestTimestamp() {
+        return handshake.latestTimestamp();
+    }
+
     public int stagedPackets() {
         return staged.size();
     }
