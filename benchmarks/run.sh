@@ -51,7 +51,7 @@ if [ ! -f "$jar" ] || [ -n "$(find "$root/pom.xml" "$root/engine/pom.xml" "$root
   echo "run.sh: building $jar" >&2
   # clean: the compiler plugin does not notice a changed processor path and would keep classes
   # compiled without JMH's generator (the enforcer rule then stops the build).
-  (cd "$root" && ./mvnw -q -pl engine,benchmarks -am clean package)
+  (cd "$root" && ./mvnw -q -pl engine,benchmarks -am clean package -DskipTests)
 fi
 
 # ---- machine ---------------------------------------------------------------------------------

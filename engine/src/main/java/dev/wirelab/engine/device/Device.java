@@ -587,7 +587,12 @@ public final class Device {
         peer.lastSentHandshakeMonoNanos = now.monoNanos();
         int localIndex = allocateIndex(peer);
         List<NoiseStep> steps = new ArrayList<>();
-        Outcome<Initiation> created = peer.handshake.createInitiation(now, PrivateKey.generate(entropy), localIndex,
+        PrivateKey ephemeral = PrivateKey.generate(entropy);
+        if (out.tracing()) {
+            // Before the handshake destroys it: a traced run exports it as a keylog for Wireshark.
+            out.trace(new TraceEvent.InitiatorEphemeral(peer.publicKey, localIndex, ephemeral.base64()));
+        }
+        Outcome<Initiation> created = peer.handshake.createInitiation(now, ephemeral, localIndex,
                 out.tracing() ? collect(steps) : NoiseTrace.OFF);
         releaseStaleIndices(peer);
         if (created instanceof Outcome.Dropped<Initiation>(DropReason reason)) {

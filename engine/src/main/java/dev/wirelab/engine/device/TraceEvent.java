@@ -17,6 +17,13 @@ public sealed interface TraceEvent {
     /** We sent an initiation; {@code attempt} counts retries since the last handshake completed (0 = first). */
     record InitiationSent(PublicKey peer, int localIndex, int attempt, Endpoint to) implements TraceEvent {}
 
+    /**
+     * The ephemeral private key of an initiation we sent, base64: what Wireshark's keylog calls
+     * LOCAL_EPHEMERAL_PRIVATE_KEY. A secret, emitted only to callers that asked for traces
+     * (simulations export it as a keylog so captures decrypt).
+     */
+    record InitiatorEphemeral(PublicKey peer, int localIndex, String ephemeralPrivateBase64) implements TraceEvent {}
+
     record ResponseSent(PublicKey peer, int localIndex, int remoteIndex, Endpoint to) implements TraceEvent {}
 
     /** Under load we answered a handshake message with a cookie instead of processing it. */
