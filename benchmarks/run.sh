@@ -123,6 +123,18 @@ PY
   fi
 }
 
+secondary() { # Bench.method metric -> that secondary metric's score (AuxCounters), or nothing
+  local name="dev.wirelab.bench.$1" metric="$2"
+  python3 - "$json" "$name" "$metric" <<'PY'
+import json, sys
+path, name, metric = sys.argv[1:]
+for r in json.load(open(path)):
+    if r["benchmark"] == name and metric in (r.get("secondaryMetrics") or {}):
+        print(r["secondaryMetrics"][metric]["score"])
+        break
+PY
+}
+
 # Formatting: "–" wherever a number is missing, so a partial run still prints a table.
 fmt_ops() { awk -v x="$1" 'BEGIN { if (x == "") print "–"; else printf "%.0f\n", x }'; }
 fmt_ns() { awk -v x="$1" 'BEGIN { if (x == "") print "–"; else printf "%.1f\n", x }'; }
@@ -231,6 +243,16 @@ x25519_bound() { # n_dh n_pub dh_ops pub_ops -> ops/s, or nothing
   echo "| replay window, reordered within 64 | $(fmt_ns "$(score ReplayWindowBench.reordered)") | |"
   echo "| Device send | $(fmt_ns "$(score DeviceBench.send size=64)") | $(fmt_ns "$(score DeviceBench.send size=1420)") |"
   echo "| Device send + receive | $(fmt_ns "$(score DeviceBench.sendAndReceive size=64)") | $(fmt_ns "$(score DeviceBench.sendAndReceive size=1420)") |"
+  echo
+  echo "## Simulator"
+  echo
+  echo "pingPair: two hosts, a ping every 10 ms for 10 simulated seconds, trace hashed (JSON lines + SHA-256) but"
+  echo "not kept. hubHour: a hub with 1,000 peers each pinging it once a minute for one simulated hour, timed once."
+  echo
+  echo "| measure | value | target (issue 8) |"
+  echo "| --- | ---: | ---: |"
+  echo "| simulator events per second (pingPair) | $(fmt_ops "$(secondary SimulatorBench.pingPair events)") | ≥ 1,000,000 |"
+  echo "| 1,000-peer hub, one simulated hour, seconds | $(fmt_ns "$(score SimulatorBench.hubHour)") | < 10 |"
   echo
   echo "Raw data: results/jmh.json (JMH, with score errors), results/openssl.txt."
 } | tee "$report"

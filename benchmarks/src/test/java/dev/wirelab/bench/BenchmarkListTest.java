@@ -44,6 +44,8 @@ class BenchmarkListTest {
                         "dev.wirelab.bench.HandshakeBench.roundTrip",
                         "dev.wirelab.bench.ReplayWindowBench.inOrder",
                         "dev.wirelab.bench.ReplayWindowBench.reordered",
+                        "dev.wirelab.bench.SimulatorBench.hubHour",
+                        "dev.wirelab.bench.SimulatorBench.pingPair",
                         "dev.wirelab.bench.X25519Bench.publicKey",
                         "dev.wirelab.bench.X25519Bench.sharedSecret")),
                 names,
