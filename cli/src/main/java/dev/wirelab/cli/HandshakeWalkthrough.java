@@ -43,30 +43,16 @@ final class HandshakeWalkthrough implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    /** Collects the steps of one side. */
-    private static final class Steps implements NoiseTrace {
-        final List<NoiseStep> all = new ArrayList<>();
-
-        @Override
-        public boolean enabled() {
-            return true;
-        }
-
-        @Override
-        public void step(NoiseStep step) {
-            all.add(step);
-        }
-    }
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         EnginePair pair = new EnginePair(seed, presharedKey);
         // The wall clock only feeds the TAI64N timestamp; the monotonic origin does not matter here.
         Now now = new Now(0, System.currentTimeMillis() * 1_000_000L);
-        Steps initiator = new Steps();
-        Steps responder = new Steps();
-        EnginePair.Exchange x = pair.handshake(now, 0x0000a11c, 0x0000b0b0, initiator, responder);
+        List<NoiseStep> initiator = new ArrayList<>();
+        List<NoiseStep> responder = new ArrayList<>();
+        EnginePair.Exchange x = pair.handshake(now, 0x0000a11c, 0x0000b0b0, NoiseTrace.collecting(initiator),
+                NoiseTrace.collecting(responder));
 
         out.printf("WireGuard handshake, Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s, seed %d%n%n", seed);
         out.printf("  initiator  static public %s   (%s)%n", pair.identityI.publicKey(), EnginePair.ENDPOINT_I);
@@ -74,19 +60,19 @@ final class HandshakeWalkthrough implements Callable<Integer> {
         out.printf("  preshared key %s%n%n", presharedKey ? Bytes.of(pair.presharedKey.secretBytes()).hex() : "none (32 zero bytes)");
 
         out.println("Message 1, handshake initiation: the initiator computes steps 1-5; the responder repeats them on receipt.");
-        printSteps(out, initiator.all, responder.all, 0, 5);
+        printSteps(out, initiator, responder, 0, 5);
         out.println("  step 6  mac1 = MAC(HASH(LABEL_MAC1 || S_pub_r), msg[0:116]); mac2 = 16 zero bytes (no cookie)");
         printInitiation(out, (Initiation) MessageCodec.parse(x.initiation()));
 
         out.println();
         out.println("Message 2, handshake response: the responder computes steps 7-11; the initiator repeats them.");
-        printSteps(out, responder.all, initiator.all, 5, 10);
+        printSteps(out, responder, initiator, 5, 10);
         out.println("          mac1 = MAC(HASH(LABEL_MAC1 || S_pub_i), msg[0:60]); mac2 = 16 zero bytes");
         printResponse(out, (Response) MessageCodec.parse(x.response()));
 
         out.println();
         out.println("Session keys (both sides derive them without sending a secret):");
-        printSteps(out, initiator.all, responder.all, 10, 11);
+        printSteps(out, initiator, responder, 10, 11);
 
         out.println();
         byte[] ping = "hello through the tunnel".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

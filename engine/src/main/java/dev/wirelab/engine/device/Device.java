@@ -292,7 +292,7 @@ public final class Device {
             case VALID_MAC_WITH_COOKIE -> { }
         }
         List<NoiseStep> steps = new ArrayList<>();
-        NoiseTrace trace = out.tracing() ? collect(steps) : NoiseTrace.OFF;
+        NoiseTrace trace = out.tracing() ? NoiseTrace.collecting(steps) : NoiseTrace.OFF;
         Peer peer;
         if (message instanceof Initiation m) {
             Outcome<Handshake> consumed = Handshake.consumeInitiation(identity, m,
@@ -593,7 +593,7 @@ public final class Device {
             out.trace(new TraceEvent.InitiatorEphemeral(peer.publicKey, localIndex, ephemeral.base64()));
         }
         Outcome<Initiation> created = peer.handshake.createInitiation(now, ephemeral, localIndex,
-                out.tracing() ? collect(steps) : NoiseTrace.OFF);
+                out.tracing() ? NoiseTrace.collecting(steps) : NoiseTrace.OFF);
         releaseStaleIndices(peer);
         if (created instanceof Outcome.Dropped<Initiation>(DropReason reason)) {
             // A low-order peer key or no private key: nothing is ever sent.
@@ -621,7 +621,7 @@ public final class Device {
         peer.lastSentHandshakeMonoNanos = now.monoNanos();
         int localIndex = allocateIndex(peer);
         List<NoiseStep> steps = new ArrayList<>();
-        NoiseTrace trace = out.tracing() ? collect(steps) : NoiseTrace.OFF;
+        NoiseTrace trace = out.tracing() ? NoiseTrace.collecting(steps) : NoiseTrace.OFF;
         Outcome<Response> created = peer.handshake.createResponse(PrivateKey.generate(entropy), localIndex, trace);
         if (created instanceof Outcome.Dropped<Response>(DropReason reason)) {
             releaseStaleIndices(peer);
@@ -759,20 +759,6 @@ public final class Device {
         if (out.tracing()) {
             out.trace(new TraceEvent.Dropped(reason, from, peer));
         }
-    }
-
-    private static NoiseTrace collect(List<NoiseStep> steps) {
-        return new NoiseTrace() {
-            @Override
-            public boolean enabled() {
-                return true;
-            }
-
-            @Override
-            public void step(NoiseStep step) {
-                steps.add(step);
-            }
-        };
     }
 
     private static void traceSteps(Effects out, Peer peer, List<NoiseStep> steps) {

@@ -15,6 +15,21 @@ public interface NoiseTrace {
         public void step(NoiseStep step) {}
     };
 
+    /** A trace that appends every step to {@code steps}. */
+    static NoiseTrace collecting(java.util.List<NoiseStep> steps) {
+        return new NoiseTrace() {
+            @Override
+            public boolean enabled() {
+                return true;
+            }
+
+            @Override
+            public void step(NoiseStep step) {
+                steps.add(step);
+            }
+        };
+    }
+
     boolean enabled();
 
     void step(NoiseStep step);

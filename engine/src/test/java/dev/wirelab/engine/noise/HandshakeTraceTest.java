@@ -26,25 +26,13 @@ import org.junit.jupiter.api.Test;
 class HandshakeTraceTest {
     private static final Now T0 = new Now(1_000_000_000L, 1_700_000_000_000_000_000L);
 
-    private static final class Collect implements NoiseTrace {
-        final List<NoiseStep> steps = new ArrayList<>();
-
-        @Override
-        public boolean enabled() {
-            return true;
-        }
-
-        @Override
-        public void step(NoiseStep step) {
-            steps.add(step);
-        }
-    }
-
     @Test
     void bothSidesWalkTheSameElevenStepsWithTheSameChainingKeyAndHash() {
         EnginePair p = new EnginePair(31, true);
-        Collect i = new Collect();
-        Collect r = new Collect();
+        List<NoiseStep> iSteps = new ArrayList<>();
+        List<NoiseStep> rSteps = new ArrayList<>();
+        NoiseTrace i = NoiseTrace.collecting(iSteps);
+        NoiseTrace r = NoiseTrace.collecting(rSteps);
         byte[] init = p.initiation(T0, PrivateKey.generate(p.entropyI), 1, i);
         ok(p.responderConsumes(init, T0, r));
         byte[] resp = p.response(T0, PrivateKey.generate(p.entropyR), 2, r);
@@ -53,30 +41,30 @@ class HandshakeTraceTest {
         ok(p.handshakeR.beginSession(T0, KeypairLimits.REFERENCE, r));
 
         List<Integer> numbers = List.of(1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12);
-        assertEquals(numbers, i.steps.stream().map(NoiseStep::number).toList());
-        assertEquals(numbers, r.steps.stream().map(NoiseStep::number).toList());
+        assertEquals(numbers, iSteps.stream().map(NoiseStep::number).toList());
+        assertEquals(numbers, rSteps.stream().map(NoiseStep::number).toList());
         for (int k = 0; k < numbers.size(); k++) {
-            NoiseStep a = i.steps.get(k);
-            NoiseStep b = r.steps.get(k);
+            NoiseStep a = iSteps.get(k);
+            NoiseStep b = rSteps.get(k);
             assertEquals(a.token(), b.token());
             assertEquals(a.chainingKeyAfter(), b.chainingKeyAfter(), "C after step " + a.number());
             assertEquals(a.hashAfter(), b.hashAfter(), "H after step " + a.number());
             if (k > 0 && a.number() != 7) {
-                assertEquals(i.steps.get(k - 1).chainingKeyAfter(), a.chainingKeyBefore(), "C continuity at " + a.number());
-                assertEquals(i.steps.get(k - 1).hashAfter(), a.hashBefore(), "H continuity at " + a.number());
+                assertEquals(iSteps.get(k - 1).chainingKeyAfter(), a.chainingKeyBefore(), "C continuity at " + a.number());
+                assertEquals(iSteps.get(k - 1).hashAfter(), a.hashBefore(), "H continuity at " + a.number());
             }
         }
         // Step 1 starts from C = HASH(CONSTRUCTION), H = HASH(HASH(C || IDENTIFIER) || S_pub_r).
         Crypto c = Crypto.fastest();
         byte[] c0 = c.blake2s().hash(Protocol.CONSTRUCTION);
         byte[] h0 = c.blake2s().hash(c.blake2s().hash(c0, Protocol.IDENTIFIER), p.identityR.publicKey().bytes());
-        assertEquals(Bytes.of(c0), i.steps.get(0).chainingKeyBefore());
-        assertEquals(Bytes.of(h0), i.steps.get(0).hashBefore());
+        assertEquals(Bytes.of(c0), iSteps.get(0).chainingKeyBefore());
+        assertEquals(Bytes.of(h0), iSteps.get(0).hashBefore());
         // The split gives the same two keys on both sides.
-        assertEquals(i.steps.get(10).values(), r.steps.get(10).values());
+        assertEquals(iSteps.get(10).values(), rSteps.get(10).values());
         // Each DH is reported under its whitepaper name, and both sides compute the same value.
-        assertEquals(i.steps.get(1).values().get("DH(E_priv_i, S_pub_r)"), r.steps.get(1).values().get("DH(S_priv_r, E_pub_i)"));
-        assertEquals(i.steps.get(6).values().get("DH(E_priv_i, E_pub_r)"), r.steps.get(6).values().get("DH(E_priv_r, E_pub_i)"));
+        assertEquals(iSteps.get(1).values().get("DH(E_priv_i, S_pub_r)"), rSteps.get(1).values().get("DH(S_priv_r, E_pub_i)"));
+        assertEquals(iSteps.get(6).values().get("DH(E_priv_i, E_pub_r)"), rSteps.get(6).values().get("DH(E_priv_r, E_pub_i)"));
     }
 
     @Test
