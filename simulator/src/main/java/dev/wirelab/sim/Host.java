@@ -4,11 +4,17 @@ import dev.wirelab.engine.Bytes;
 import dev.wirelab.engine.DropReason;
 import dev.wirelab.engine.Endpoint;
 import dev.wirelab.engine.Now;
+import dev.wirelab.engine.crypto.PublicKey;
+import dev.wirelab.engine.crypto.SymmetricKey;
 import dev.wirelab.engine.device.Device;
+import dev.wirelab.engine.device.DeviceEdit;
 import dev.wirelab.engine.device.Effects;
+import dev.wirelab.engine.device.PeerEdit;
 import dev.wirelab.engine.device.TraceEvent;
 import dev.wirelab.engine.noise.NoiseStep;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +33,13 @@ public final class Host implements Receiver {
     private final WallClock clock;
     private final Effects effects = new HostEffects();
     private final List<Consumer<byte[]>> tunnelListeners = new ArrayList<>();
+    private final List<Wiretap> wiretaps = new ArrayList<>();
+    /**
+     * Copies of the non-zero preshared keys given through {@link #configure}, by peer: the engine
+     * does not hand secrets back, and a keylog needs them. Copies, because the engine destroys a
+     * preshared key it replaces.
+     */
+    private final Map<PublicKey, SymmetricKey> presharedKeys = new HashMap<>();
     private Device device;
     private Endpoint endpoint;
     private Link uplink;
@@ -45,6 +58,10 @@ public final class Host implements Receiver {
         return name;
     }
 
+    /**
+     * The engine Device. Change its configuration through {@link #configure} rather than
+     * {@code device().apply}, so that a key log of the simulation knows the preshared keys.
+     */
     public Device device() {
         return device;
     }
@@ -94,6 +111,37 @@ public final class Host implements Receiver {
         trace.record(name, down ? "host.down" : "host.up");
     }
 
+    /**
+     * Applies a configuration change to the Device now (as {@code wg set} would) and remembers the
+     * preshared keys it sets, for {@link Wiretap#initiation}. Invalid changes throw before anything
+     * changed, as {@link Device#apply} does.
+     */
+    public void configure(DeviceEdit edit) {
+        device.apply(edit, now(), effects);
+        if (edit.replacePeers()) {
+            presharedKeys.clear();
+        }
+        for (PeerEdit pe : edit.peers()) {
+            if (pe.remove()) {
+                presharedKeys.remove(pe.publicKey());
+            } else if (pe.presharedKey() != null) {
+                if (pe.presharedKey().isZero()) {
+                    presharedKeys.remove(pe.publicKey());
+                } else {
+                    presharedKeys.put(pe.publicKey(), SymmetricKey.of(pe.presharedKey().secretBytes().clone()));
+                }
+            }
+        }
+        // Peers the Device did not create (updateOnly, our own key) have no preshared key.
+        presharedKeys.keySet().removeIf(k -> device.peer(k) == null);
+        reschedule();
+    }
+
+    /** From now on {@code tap} sees this host's datagrams and initiations. */
+    public void addWiretap(Wiretap tap) {
+        wiretaps.add(tap);
+    }
+
     public void onTunnel(Consumer<byte[]> listener) {
         tunnelListeners.add(listener);
     }
@@ -112,6 +160,9 @@ public final class Host implements Receiver {
         if (down) {
             trace.record(name, "host.lost", "id", d.id(), "cause", "host-down");
             return;
+        }
+        for (Wiretap tap : wiretaps) {
+            tap.arrived(this, d, events.now());
         }
         if (d.destination().port() != endpoint.port() || !d.destination().address().equals(endpoint.address())) {
             trace.record(name, "host.closed-port", "id", d.id(), "dst", d.destination().toString());
@@ -150,6 +201,9 @@ public final class Host implements Receiver {
         public void send(Endpoint to, byte[] datagram) {
             Datagram d = new Datagram(events.nextDatagramId(), endpoint, to, Bytes.wrap(datagram), 0);
             trace.record(name, "udp.send", "id", d.id(), "dst", to.toString(), "len", datagram.length, "type", datagram[0] & 0xff);
+            for (Wiretap tap : wiretaps) {
+                tap.departed(Host.this, d, events.now());
+            }
             uplink.transmit(d);
         }
 
@@ -169,6 +223,20 @@ public final class Host implements Receiver {
         @Override
         public boolean tracing() {
             return true;
+        }
+
+        private void tapInitiation(TraceEvent.InitiatorEphemeral e) {
+            if (wiretaps.isEmpty()) {
+                return;
+            }
+            // An initiation is only made with a private key set, so identity() is not null here.
+            SymmetricKey psk = presharedKeys.get(e.peer());
+            Wiretap.InitiatorKeys keys = new Wiretap.InitiatorKeys(e.peer(), e.localIndex(),
+                    device.identity().privateKey().base64(), e.ephemeralPrivateBase64(),
+                    psk == null ? null : Base64.getEncoder().encodeToString(psk.secretBytes()));
+            for (Wiretap tap : wiretaps) {
+                tap.initiation(Host.this, keys, events.now());
+            }
         }
 
         @Override
@@ -196,6 +264,7 @@ public final class Host implements Receiver {
                     f.put("peer", e.peer().base64());
                     f.put("index", Integer.toUnsignedString(e.localIndex()));
                     f.put("ephemeralPrivate", e.ephemeralPrivateBase64());
+                    tapInitiation(e);
                     yield "wg.ephemeral";
                 }
                 case TraceEvent.ResponseSent e -> {

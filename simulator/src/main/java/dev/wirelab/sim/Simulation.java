@@ -6,7 +6,9 @@ import dev.wirelab.engine.Endpoint;
 import dev.wirelab.engine.Profile;
 import dev.wirelab.engine.crypto.Crypto;
 import dev.wirelab.engine.device.Device;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,6 +29,7 @@ public final class Simulation {
     private final Map<String, Host> hosts = new LinkedHashMap<>();
     private final Map<String, Nat> nats = new LinkedHashMap<>();
     private final Map<String, Link[]> hostLinks = new LinkedHashMap<>();
+    private final List<Wiretap> wiretaps = new ArrayList<>();
 
     public Simulation(long seed, boolean keepTrace) {
         this.seed = seed;
@@ -63,6 +66,17 @@ public final class Simulation {
         return h;
     }
 
+    /**
+     * Lets {@code tap} see every host's datagrams and initiations from now on, hosts added later
+     * included (a capture: {@link dev.wirelab.sim.capture.SimCapture#attach}).
+     */
+    public void addWiretap(Wiretap tap) {
+        wiretaps.add(tap);
+        for (Host h : hosts.values()) {
+            h.addWiretap(tap);
+        }
+    }
+
     public Map<String, Host> hosts() {
         return hosts;
     }
@@ -87,6 +101,9 @@ public final class Simulation {
         net.attach(endpoint.address(), downlink);
         Device device = new Device(profile, Crypto.fastest(), entropy("host:" + name));
         host.attach(device, endpoint, uplink);
+        for (Wiretap tap : wiretaps) {
+            host.addWiretap(tap);
+        }
         hosts.put(name, host);
         hostLinks.put(name, new Link[] {uplink, downlink});
         return host;

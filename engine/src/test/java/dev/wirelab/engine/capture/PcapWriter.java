@@ -30,7 +30,9 @@ import org.pcap4j.util.MacAddress;
  * checksums included) and libpcap's pcap_dump writes the file, so no byte of the framing comes
  * from wirelab code: the capture is an independent witness of what the engine encoded.
  *
- * <p>Test scope for now; pcap export moves to main code with the simulator.
+ * <p>The general writer (IPv4 and IPv6, nanosecond pcap, no libpcap) is the simulator's
+ * dev.wirelab.sim.capture.PcapWriter; engine cannot depend on the simulator, so this small IPv4-only
+ * helper stays for the engine's own oracle test.
  */
 final class PcapWriter implements AutoCloseable {
     /** Large enough for any datagram we write; the snap length stored in the pcap header. */
