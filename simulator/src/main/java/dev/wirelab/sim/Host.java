@@ -6,11 +6,13 @@ import dev.wirelab.engine.Endpoint;
 import dev.wirelab.engine.Now;
 import dev.wirelab.engine.crypto.PublicKey;
 import dev.wirelab.engine.crypto.SymmetricKey;
+import dev.wirelab.engine.Protocol;
 import dev.wirelab.engine.device.Device;
 import dev.wirelab.engine.device.DeviceEdit;
 import dev.wirelab.engine.device.Effects;
 import dev.wirelab.engine.device.PeerEdit;
 import dev.wirelab.engine.device.TraceEvent;
+import dev.wirelab.engine.message.MessageCodec;
 import dev.wirelab.engine.noise.NoiseStep;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -25,8 +27,28 @@ import java.util.function.Consumer;
  * an uplink into its network segment, and tunnel-side programs (ping, flows) that see the packets
  * the Device delivers. Calls the Device with {@code Now} from the event queue and keeps exactly one
  * timer event scheduled for its {@code nextDeadline()}.
+ *
+ * <p>Handshake load. A real host queues handshake messages (initiation, response, cookie reply)
+ * for worker threads, and the Device is under load when that queue is long. The simulated host
+ * processes every message at once, so it models only the queue's length, as the load signal: a
+ * queue that each handshake message joins and that drains at a steady service rate
+ * ({@link #HANDSHAKE_SERVICE_RATE_PER_SECOND_DEFAULT}, or {@link #setHandshakeServiceRate}). Its
+ * length when a message arrives, this message included, goes to {@link Device#noteHandshakeBacklog}
+ * before the message. The length is bounded by the ring the kernel uses, 8 times the profile's
+ * under-load backlog (4096 for the kernel, 1024 for wireguard-go); unlike the kernel, a message that
+ * finds the ring full is still processed, not dropped. A flood faster than the service rate thus
+ * builds a backlog and puts the Device under load. Crossing the profile's threshold, as arriving
+ * messages see it, is traced ("host.under-load", "host.load-normal"); the Device itself stays under
+ * load for the profile's underLoadAfter (1 s) once the backlog has drained.
  */
 public final class Host implements Receiver {
+    /**
+     * Handshake messages a host takes off its queue per second: about one core doing the
+     * Diffie-Hellman work of an initiation and its response (some 250 µs). A model constant, not a
+     * measurement: a flood must exceed it to put a host under load.
+     */
+    public static final long HANDSHAKE_SERVICE_RATE_PER_SECOND_DEFAULT = 4_000;
+
     private final String name;
     private final EventQueue events;
     private final Trace trace;
@@ -46,6 +68,12 @@ public final class Host implements Receiver {
     private long scheduledDeadline = Long.MAX_VALUE;
     private long timerGeneration;
     private boolean down;
+    /** What one handshake message costs the queue, in nanoseconds of service. */
+    private long handshakeServiceNanos = Protocol.SECOND_NANOS / HANDSHAKE_SERVICE_RATE_PER_SECOND_DEFAULT;
+    /** Service time still queued at {@link #handshakeQueueAtNanos}. */
+    private long handshakeQueueNanos;
+    private long handshakeQueueAtNanos;
+    private boolean underLoad;
 
     public Host(String name, EventQueue events, Trace trace, WallClock clock) {
         this.name = name;
@@ -142,6 +170,48 @@ public final class Host implements Receiver {
         wiretaps.add(tap);
     }
 
+    /** How many handshake messages per second this host's queue drains (the load model above). */
+    public void setHandshakeServiceRate(long perSecond) {
+        if (perSecond <= 0 || perSecond > Protocol.SECOND_NANOS) {
+            throw new IllegalArgumentException("handshake service rate must be 1 to 10^9 per second, got " + perSecond);
+        }
+        handshakeServiceNanos = Protocol.SECOND_NANOS / perSecond;
+    }
+
+    /** The modelled handshake queue's length now, without adding to it. */
+    public int handshakeBacklog() {
+        long queued = Math.max(0, handshakeQueueNanos - (events.now() - handshakeQueueAtNanos));
+        return (int) ((queued + handshakeServiceNanos - 1) / handshakeServiceNanos);
+    }
+
+    /** A handshake message joins the queue: drain what was served since the last one, add this one. */
+    private void queueHandshake() {
+        long now = events.now();
+        long capacity = 8L * device.profile().underLoadBacklog();
+        long served = now - handshakeQueueAtNanos;
+        handshakeQueueNanos = Math.min(Math.max(0, handshakeQueueNanos - served) + handshakeServiceNanos,
+                capacity * handshakeServiceNanos);
+        handshakeQueueAtNanos = now;
+        int backlog = (int) ((handshakeQueueNanos + handshakeServiceNanos - 1) / handshakeServiceNanos);
+        device.noteHandshakeBacklog(backlog);
+        boolean over = backlog >= device.profile().underLoadBacklog();
+        if (over != underLoad) {
+            underLoad = over;
+            trace.record(name, over ? "host.under-load" : "host.load-normal", "backlog", backlog);
+        }
+    }
+
+    /** Whether a datagram is one the kernel puts on its handshake queue: type and length of a handshake message. */
+    private static boolean isHandshakeMessage(byte[] b) {
+        if (b.length < 4) {
+            return false;
+        }
+        int type = MessageCodec.readInt(b, 0);
+        return type == Protocol.MESSAGE_INITIATION && b.length == Protocol.INITIATION_LENGTH
+                || type == Protocol.MESSAGE_RESPONSE && b.length == Protocol.RESPONSE_LENGTH
+                || type == Protocol.MESSAGE_COOKIE_REPLY && b.length == Protocol.COOKIE_REPLY_LENGTH;
+    }
+
     public void onTunnel(Consumer<byte[]> listener) {
         tunnelListeners.add(listener);
     }
@@ -170,6 +240,9 @@ public final class Host implements Receiver {
         }
         trace.record(name, "udp.recv", "id", d.id(), "src", d.source().toString(), "len", d.payload().length());
         byte[] bytes = d.payload().toByteArray();
+        if (isHandshakeMessage(bytes)) {
+            queueHandshake();
+        }
         device.onDatagram(now(), d.source(), bytes, 0, bytes.length, effects);
         reschedule();
     }

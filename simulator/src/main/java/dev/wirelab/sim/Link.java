@@ -1,18 +1,31 @@
 package dev.wirelab.sim;
 
 import dev.wirelab.engine.Entropy;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One direction of a wire: applies its {@link LinkSpec} (partitions, MTU, loss, bursts, queue and
  * rate, delay, jitter, reordering, duplication) and hands survivors to its receiver later on the
- * event queue. Every loss is a trace event naming the cause.
+ * event queue. Every loss is a trace event naming the cause. {@link Tap}s sit on the wire before
+ * all of that: an on-path observer or tamperer (a replay attacker, a bit flipper).
  */
 public final class Link {
+    /**
+     * Something on the wire that sees every datagram put on this link, in order, before the link's
+     * faults apply, and hands on the datagram to carry: the same one, or an altered copy.
+     */
+    @FunctionalInterface
+    public interface Tap {
+        Datagram onWire(Datagram datagram);
+    }
+
     private final String name;
     private final EventQueue events;
     private final Entropy entropy;
     private final Trace trace;
     private final Receiver receiver;
+    private final List<Tap> taps = new ArrayList<>();
     private LinkSpec spec;
     private boolean burstBad;
     /** When the transmitter is free again (rate limiting). */
@@ -40,8 +53,17 @@ public final class Link {
         this.spec = spec;
     }
 
+    /** Adds a tap after those already on the wire; taps see datagrams in the order they were added. */
+    public void addTap(Tap tap) {
+        taps.add(tap);
+    }
+
     /** Puts {@code d} on the wire now. */
-    public void transmit(Datagram d) {
+    public void transmit(Datagram datagram) {
+        Datagram d = datagram;
+        for (Tap tap : taps) {
+            d = tap.onWire(d);
+        }
         long now = events.now();
         for (LinkSpec.Partition p : spec.partitions()) {
             if (p.covers(now)) {

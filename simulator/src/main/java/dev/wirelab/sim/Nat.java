@@ -70,6 +70,12 @@ public final class Nat implements Receiver {
         return publicAddress;
     }
 
+    /** The public endpoint {@code inside} is mapped to now, or null when it has no live mapping. */
+    public Endpoint publicEndpointOf(Endpoint inside) {
+        Mapping m = byInside.get(inside);
+        return m == null || events.now() - m.lastOutboundNanos > mappingTimeoutNanos ? null : publicEndpoint(m);
+    }
+
     /** The link toward the outside segment. */
     public void setOutsideUplink(Link uplink) {
         this.outsideUplink = uplink;

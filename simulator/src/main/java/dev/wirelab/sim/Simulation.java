@@ -30,6 +30,7 @@ public final class Simulation {
     private final Map<String, Nat> nats = new LinkedHashMap<>();
     private final Map<String, Link[]> hostLinks = new LinkedHashMap<>();
     private final List<Wiretap> wiretaps = new ArrayList<>();
+    private final Map<String, Attacker> attackers = new LinkedHashMap<>();
 
     public Simulation(long seed, boolean keepTrace) {
         this.seed = seed;
@@ -91,8 +92,8 @@ public final class Simulation {
      */
     public Host addHost(String name, String network, Endpoint endpoint, LinkSpec up, LinkSpec down, Profile profile,
             WallClock clock) {
-        if (hosts.containsKey(name)) {
-            throw new IllegalArgumentException("two hosts named '" + name + "'");
+        if (hosts.containsKey(name) || attackers.containsKey(name)) {
+            throw new IllegalArgumentException("a host or attacker is already named '" + name + "'");
         }
         Host host = new Host(name, events, trace, clock);
         Network net = network(network);
@@ -144,6 +145,32 @@ public final class Simulation {
         nat.setOutsideUplink(uplink);
         nats.put(name, nat);
         return nat;
+    }
+
+    /**
+     * Adds an attacker on {@code network} at {@code endpoint}, with links {@code up} and {@code down}
+     * like a host's; its randomness is split from the seed as "attacker:NAME".
+     */
+    public Attacker addAttacker(String name, String network, Endpoint endpoint, LinkSpec up, LinkSpec down) {
+        if (hosts.containsKey(name) || attackers.containsKey(name)) {
+            throw new IllegalArgumentException("a host or attacker is already named '" + name + "'");
+        }
+        Attacker attacker = new Attacker(name, events, trace, entropy("attacker:" + name), endpoint);
+        Network net = network(network);
+        Link uplink = new Link(name + "->" + network, up, events, entropy("link:" + name + ":up"), trace, net);
+        Link downlink = new Link(network + "->" + name, down, events, entropy("link:" + name + ":down"), trace, attacker);
+        net.attach(endpoint.address(), downlink);
+        attacker.attach(uplink);
+        attackers.put(name, attacker);
+        return attacker;
+    }
+
+    public Attacker attacker(String name) {
+        Attacker a = attackers.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("no attacker named '" + name + "'");
+        }
+        return a;
     }
 
     /** Starts every host's timers, then runs the event queue until {@code untilNanos}. */
