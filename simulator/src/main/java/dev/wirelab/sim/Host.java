@@ -90,8 +90,15 @@ public final class Host implements Receiver {
 
     /** While down, the host neither sends nor receives (power off, or its link is unplugged). */
     public void setDown(boolean down) {
+        boolean wasDown = this.down;
         this.down = down;
         trace.record(name, down ? "host.down" : "host.up");
+        if (wasDown && !down) {
+            // Timer events that came while down were skipped: schedule the Device's deadline afresh.
+            scheduledDeadline = Long.MAX_VALUE;
+            timerGeneration++;
+            reschedule();
+        }
     }
 
     public void onTunnel(Consumer<byte[]> listener) {

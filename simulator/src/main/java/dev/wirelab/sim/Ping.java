@@ -28,13 +28,24 @@ public final class Ping {
      */
     public static void start(Simulation sim, Host host, byte[] source, byte[] destination, long startNanos, long intervalNanos,
             int count, int payload) {
-        int identifier = (int) sim.entropy("ping:" + host.name()).nextLong(65536);
+        start(sim, host, "ping:" + host.name(), source, destination, startNanos, intervalNanos, count, payload);
+    }
+
+    /**
+     * As above, with the echo identifier drawn from the stream named {@code flow}: give each of a
+     * host's ping flows its own name, so two flows do not share an identifier.
+     */
+    public static void start(Simulation sim, Host host, String flow, byte[] source, byte[] destination, long startNanos,
+            long intervalNanos, int count, int payload) {
+        int identifier = (int) sim.entropy(flow).nextLong(65536);
         Map<Integer, Long> sentAt = new HashMap<>();
         Map<Integer, Boolean> answered = new HashMap<>();
         String dst = Prefix.of(destination, destination.length * 8).toString();
         host.onTunnel(packet -> {
             Icmp.Echo echo = Icmp.parse(packet);
-            if (echo == null || echo.request() || echo.identifier() != identifier || !sentAt.containsKey(echo.sequence())) {
+            // A reply counts only from the address pinged: another flow's replies are not ours.
+            if (echo == null || echo.request() || echo.identifier() != identifier || !sentAt.containsKey(echo.sequence())
+                    || !java.util.Arrays.equals(echo.source(), destination)) {
                 return;
             }
             if (answered.put(echo.sequence(), true) != null) {
