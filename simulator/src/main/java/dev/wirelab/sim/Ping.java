@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * Tunnel-side programs: a responder that answers echo requests for the host's tunnel address, and
  * a pinger that sends echo requests at a fixed interval and records each reply and its round trip.
- * Records: "ping.request" (seq), "ping.reply" (seq, rttNanos), "ping.duplicate" (seq).
+ * Records: "ping.request" (flow, seq, dst), "ping.reply" (flow, seq, dst, rttNanos), "ping.duplicate" (flow, seq, dst),
+ * where flow is the echo identifier that tells one pinger's packets from another's.
  */
 public final class Ping {
     private Ping() {}
@@ -49,17 +50,17 @@ public final class Ping {
                 return;
             }
             if (answered.put(echo.sequence(), true) != null) {
-                sim.trace().record(host.name(), "ping.duplicate", "seq", echo.sequence(), "dst", dst);
+                sim.trace().record(host.name(), "ping.duplicate", "flow", identifier, "seq", echo.sequence(), "dst", dst);
                 return;
             }
-            sim.trace().record(host.name(), "ping.reply", "seq", echo.sequence(), "dst", dst,
+            sim.trace().record(host.name(), "ping.reply", "flow", identifier, "seq", echo.sequence(), "dst", dst,
                     "rttNanos", sim.events().now() - sentAt.get(echo.sequence()));
         });
         for (int i = 0; i < count; i++) {
             int sequence = i;
             sim.events().at(startNanos + i * intervalNanos, () -> {
                 sentAt.put(sequence, sim.events().now());
-                sim.trace().record(host.name(), "ping.request", "seq", sequence, "dst", dst);
+                sim.trace().record(host.name(), "ping.request", "flow", identifier, "seq", sequence, "dst", dst);
                 host.sendTunnel(Icmp.echoRequest(source, destination, identifier, sequence, payload));
             });
         }

@@ -106,14 +106,14 @@ public sealed interface Expectation {
             int requests = 0;
             for (Trace.Record r : e.select("ping.request", from)) {
                 if (sent.contains(r.time()) && (destinations == null || destinations.contains(r.string("dst")))) {
-                    if (asked.computeIfAbsent(r.at() + " " + r.string("dst"), k -> new HashSet<>()).add(r.get("seq"))) {
+                    if (asked.computeIfAbsent(flow(r), k -> new HashSet<>()).add(r.get("seq"))) {
                         requests++;
                     }
                 }
             }
             int replies = 0;
             for (Trace.Record r : e.select("ping.reply", from)) {
-                Set<Object> seqs = asked.get(r.at() + " " + r.string("dst"));
+                Set<Object> seqs = asked.get(flow(r));
                 if (seqs != null && seqs.contains(r.get("seq"))) {
                     replies++;
                 }
@@ -126,6 +126,11 @@ public sealed interface Expectation {
             return new Verdict(describe(), atLeast ? cmp >= 0 : cmp <= 0,
                     replies + " of " + requests + " answered (" + delivered.toPlainString() + "%)");
         }
+    }
+
+    /** One pinger's echoes: the host, the destination and the echo identifier. */
+    private static String flow(Trace.Record ping) {
+        return ping.at() + " " + ping.string("dst") + " " + ping.string("flow");
     }
 
     /**
@@ -275,16 +280,18 @@ public sealed interface Expectation {
         @Override
         public Verdict check(Evidence e) {
             String key = peer == null ? null : e.key(peer);
-            Trace.Record previous = null;
             List<Long> intervals = new ArrayList<>();
-            for (Trace.Record r : e.at(host)) {
-                if (!r.kind().equals("wg.initiation-sent") || key != null && !key.equals(r.string("peer"))) {
-                    continue;
+            for (String h : e.hosts(host)) {
+                Map<String, Trace.Record> previous = new HashMap<>();
+                for (Trace.Record r : e.at(h)) {
+                    if (!r.kind().equals("wg.initiation-sent") || key != null && !key.equals(r.string("peer"))) {
+                        continue;
+                    }
+                    Trace.Record before = previous.put(r.string("peer"), r);
+                    if (before != null && ((Number) r.get("attempt")).intValue() > 0) {
+                        intervals.add(r.time() - before.time());
+                    }
                 }
-                if (previous != null && ((Number) r.get("attempt")).intValue() > 0) {
-                    intervals.add(r.time() - previous.time());
-                }
-                previous = r;
             }
             return spacing(describe(), intervals, minNanos, maxNanos, atLeast, "retries");
         }

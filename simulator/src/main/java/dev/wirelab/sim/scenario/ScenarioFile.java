@@ -710,7 +710,8 @@ public final class ScenarioFile {
                 if (max < min) {
                     throw f.error(f.get("interval_max"), "interval_max is below interval_min");
                 }
-                yield new Expectation.InitiationRetries(hostName(f.required("host")), f.has("peer") ? peerName(f.get("peer")) : null,
+                hostPattern(f.required("host"));
+                yield new Expectation.InitiationRetries(f.requiredText("host"), f.has("peer") ? peerName(f.get("peer")) : null,
                         min, max, f.value("at_least", 1L, Fields.integer(0, Integer.MAX_VALUE)).intValue());
             }
             case "drops_include" -> {
