@@ -124,7 +124,8 @@ public final class Host implements Receiver {
             trace.record(name, "host.closed-port", "id", d.id(), "dst", d.destination().toString());
             return;
         }
-        trace.record(name, "udp.recv", "id", d.id(), "src", d.source().toString(), "len", d.payload().length());
+        trace.record(name, "udp.recv", "id", d.id(), "src", d.source().toString(), "len", d.payload().length(),
+                "type", d.payload().length() == 0 ? 0 : d.payload().get(0) & 0xff);
         byte[] bytes = d.payload().toByteArray();
         device.onDatagram(now(), d.source(), bytes, 0, bytes.length, effects);
         reschedule();

@@ -196,6 +196,10 @@ public sealed interface Expectation {
             String key = e.key(peer);
             String before = "unset";
             for (Trace.Record r : e.at(host)) {
+                if (r.kind().equals("config.peer") && key.equals(r.string("peer")) && r.time() < during.fromNanos()
+                        && r.get("endpoint") != null && !"none".equals(r.string("endpoint"))) {
+                    before = r.string("endpoint");
+                }
                 if (r.kind().equals("wg.endpoint") && key.equals(r.string("peer"))) {
                     if (during.contains(r.time())) {
                         return new Verdict(describe(), false, "changed from " + r.string("from") + " to " + r.string("to") + " at " + Units.seconds(r.time()));
@@ -206,6 +210,61 @@ public sealed interface Expectation {
                 }
             }
             return new Verdict(describe(), true, "stayed " + before);
+        }
+    }
+
+    /**
+     * A cookie reply never moves an endpoint. At {@code host}, no change of the endpoint of
+     * {@code peer} ("wg.endpoint") happens while a cookie reply (a "udp.recv" of type 3) is being
+     * handled; and at least one cookie reply came from a source other than the endpoint the host
+     * had for the peer then, so the run did put the rule to the test.
+     */
+    record CookieDoesNotMoveEndpoint(String host, String peer) implements Expectation {
+        @Override
+        public String describe() {
+            return "cookie_does_not_move_endpoint " + host + "->" + peer;
+        }
+
+        @Override
+        public Verdict check(Evidence e) {
+            String key = e.key(peer);
+            String endpoint = "none";
+            Trace.Record datagram = null;
+            List<String> foreign = new ArrayList<>();
+            List<String> moved = new ArrayList<>();
+            for (Trace.Record r : e.at(host)) {
+                switch (r.kind()) {
+                    case "udp.recv" -> datagram = r;
+                    case "config.peer" -> {
+                        if (key.equals(r.string("peer")) && r.get("endpoint") != null && !"none".equals(r.string("endpoint"))) {
+                            endpoint = r.string("endpoint");
+                        }
+                    }
+                    case "wg.cookie-received" -> {
+                        if (key.equals(r.string("peer")) && datagram != null && datagram.time() == r.time()
+                                && !datagram.string("src").equals(endpoint)) {
+                            foreign.add(datagram.string("src") + " at " + Units.seconds(r.time()) + " (endpoint " + endpoint + ")");
+                        }
+                    }
+                    case "wg.endpoint" -> {
+                        if (key.equals(r.string("peer"))) {
+                            if (datagram != null && datagram.time() == r.time()
+                                    && ((Number) datagram.get("type")).intValue() == Protocol.MESSAGE_COOKIE_REPLY) {
+                                moved.add("to " + r.string("to") + " at " + Units.seconds(r.time()));
+                            }
+                            endpoint = r.string("to");
+                        }
+                    }
+                    default -> { }
+                }
+            }
+            if (!moved.isEmpty()) {
+                return new Verdict(describe(), false, "a cookie reply moved the endpoint " + abbreviate(moved));
+            }
+            if (foreign.isEmpty()) {
+                return new Verdict(describe(), false, "no cookie reply came from a source other than the endpoint: nothing was tested");
+            }
+            return new Verdict(describe(), true, foreign.size() + " cookie replies from elsewhere, endpoint kept: " + abbreviate(foreign));
         }
     }
 

@@ -641,7 +641,7 @@ public final class ScenarioFile {
 
     private static final List<String> CHECKS = List.of(
             "handshake_within", "pings_delivered_at_least", "pings_delivered_at_most", "no_duplicate_delivery", "endpoint_becomes",
-            "endpoint_unchanged", "no_reply_to_unauthenticated", "initiation_retries", "drops_include", "event_count", "event_spacing");
+            "endpoint_unchanged", "cookie_does_not_move_endpoint", "no_reply_to_unauthenticated", "initiation_retries", "drops_include", "event_count", "event_spacing");
 
     private Expectation expectation(Node n) {
         String check;
@@ -701,6 +701,10 @@ public final class ScenarioFile {
             case "endpoint_unchanged" -> {
                 Fields f = new Fields(file, params, check, "host", "peer", "between");
                 yield new Expectation.EndpointUnchanged(hostName(f.required("host")), peerName(f.required("peer")), window(f));
+            }
+            case "cookie_does_not_move_endpoint" -> {
+                Fields f = new Fields(file, params, check, "host", "peer");
+                yield new Expectation.CookieDoesNotMoveEndpoint(hostName(f.required("host")), peerName(f.required("peer")));
             }
             case "initiation_retries" -> {
                 Fields f = new Fields(file, params, check, "host", "peer", "interval_min", "interval_max", "at_least");
