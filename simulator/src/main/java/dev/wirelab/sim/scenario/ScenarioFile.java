@@ -566,8 +566,9 @@ public final class ScenarioFile {
         }
         List<String> given = ACTIONS.stream().filter(f::has).toList();
         if (given.size() != 1) {
-            throw f.missing(given.isEmpty() ? "at" : given.get(1),
-                    "a timeline event has exactly one action (" + String.join(", ", ACTIONS) + "), this one has " + (given.isEmpty() ? "none" : given));
+            String problem = "a timeline event has exactly one action (" + String.join(", ", ACTIONS) + "), this one has "
+                    + (given.isEmpty() ? "none" : given);
+            throw given.isEmpty() ? Fields.error(file, n, problem) : f.error(f.get(given.get(1)), problem);
         }
         String action = given.get(0);
         Node a = f.get(action);
@@ -729,7 +730,7 @@ public final class ScenarioFile {
                 Long min = f.value("min", null, Fields.integer(0, Long.MAX_VALUE));
                 Long max = f.value("max", null, Fields.integer(0, Long.MAX_VALUE));
                 if (min == null && max == null) {
-                    throw Fields.error(file, params, "event_count needs min, max or both");
+                    throw Fields.error(file, params, "needs min, max or both");
                 }
                 if (min != null && max != null && max < min) {
                     throw f.error(f.get("max"), "max is below min");
