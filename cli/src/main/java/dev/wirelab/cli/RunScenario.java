@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
         footer = {
             "%nExamples:",
             "  wirelab run simulator/scenarios/roaming-client.yaml",
-            "  wirelab run my.yaml --seed 7 --trace my.jsonl     another seed; keep the trace (JSON lines)",
+            "  wirelab run my.yaml --seed 7 --trace my.jsonl   another seed, keep the trace",
             "%nThe format: simulator/scenarios/README.md.",
         })
 final class RunScenario implements Callable<Integer> {
@@ -49,6 +49,9 @@ final class RunScenario implements Callable<Integer> {
 
     @Option(names = "--trace", paramLabel = "OUT.jsonl", description = "write the trace there, one JSON object per line")
     private Path trace;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+    private boolean help;
 
     @Spec
     private CommandSpec spec;

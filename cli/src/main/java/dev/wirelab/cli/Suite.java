@@ -61,6 +61,9 @@ final class Suite implements Callable<Integer> {
     @Option(names = "--shard", paramLabel = "I/N", description = "run only shard I of N (1 <= I <= N)")
     private String shard;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+    private boolean help;
+
     @Spec
     private CommandSpec spec;
 

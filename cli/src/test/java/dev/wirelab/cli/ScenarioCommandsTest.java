@@ -199,6 +199,16 @@ class ScenarioCommandsTest {
     }
 
     @Test
+    void helpExplainsTheExitStatus() {
+        for (String command : new String[] {"run", "suite"}) {
+            Run run = Run.wirelab(command, "--help");
+            assertEquals(0, run.exitCode(), run.err());
+            assertTrue(run.out().contains("Exit status:\n  0   every expectation"), run.out());
+            assertTrue(run.out().contains("  2   bad input"), run.out());
+        }
+    }
+
+    @Test
     void theBuiltInSuitePassesThroughTheCommand() throws NoSuchAlgorithmException {
         // One shard of four keeps this quick; SuiteTest in the simulator runs them all.
         Run run = Run.wirelab("suite", SUITE.toString(), "--shard", "1/4");
