@@ -577,6 +577,10 @@ public final class ScenarioFile {
                 Fields lf = new Fields(file, a, "a link change", LINK_CHANGE_KEYS);
                 String host = hostName(lf.required("host"));
                 String direction = lf.value("direction", "both", Fields.oneOf(Set.of("up", "down", "both")));
+                if (Arrays.stream(LINK_CHANGE_KEYS).skip(2).noneMatch(lf::has)) {
+                    throw Fields.error(file, a, "a link change names at least one link field to change: "
+                            + String.join(", ", Arrays.asList(LINK_CHANGE_KEYS).subList(2, LINK_CHANGE_KEYS.length)));
+                }
                 yield new Action.LinkChange(host, !direction.equals("down"), !direction.equals("up"), linkPatch(lf, true));
             }
             case "move" -> {

@@ -166,6 +166,9 @@ class ScenarioFileTest {
                 + "backlog, power_off, power_on, clock, configure), this one has [power_off, power_on]", error(two).getMessage());
         String late = BASIC + "timeline:\n  - at: 11s\n    power_off: {host: bob}\n";
         assertEquals("basic.yaml:23:9: timeline[0].at: after the scenario ends (duration 10.000 s)", error(late).getMessage());
+        String noChange = BASIC + "timeline:\n  - at: 1s\n    link: {host: bob, direction: up}\n";
+        assertTrue(error(noChange).getMessage().startsWith("basic.yaml:24:11: timeline[0].link: a link change names at least one"),
+                error(noChange).getMessage());
         String wrongNat = BASIC + "timeline:\n  - at: 1s\n    rebind: {nat: home}\n";
         assertEquals("basic.yaml:24:19: timeline[0].rebind.nat: no NAT named 'home'; NATs: none", error(wrongNat).getMessage());
     }
