@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
  * says what to do when none is given.
  *
  * <p>Exit codes: 0 success, 1 bad input (a message on stderr, no stack trace), 2 bad usage
- * (picocli's own message and the usage).
+ * (picocli's own message and the usage). {@code run} and {@code suite} differ, as test runners do:
+ * 1 when an expectation failed, 2 for bad input or usage.
  */
 @Command(
         name = "wirelab",
@@ -21,8 +22,8 @@ import picocli.CommandLine.Spec;
         versionProvider = Version.class,
         description = {
             "A WireGuard lab: one deterministic protocol engine, run in a simulated network or on a real TUN device.",
-            "For now it walks through a real handshake and offers WireGuard key tools; the simulator,",
-            "datapath and visualizer arrive with their modules. With no command it runs `handshake`.",
+            "It walks through a real handshake, offers WireGuard key tools and runs simulator scenarios;",
+            "the datapath and visualizer arrive with their modules. With no command it runs `handshake`.",
         },
         commandListHeading = "%nCommands:%n",
         footerHeading = "%nExamples:%n",
@@ -31,6 +32,8 @@ import picocli.CommandLine.Spec;
             "  wirelab genkey > private.key        make a private key, as `wg genkey` does",
             "  wirelab pubkey < private.key        print its public key, as `wg pubkey` does",
             "  wirelab genkey | tee private.key | wirelab pubkey > public.key",
+            "  wirelab run simulator/scenarios/roaming-client.yaml    a scenario in the simulator, checked",
+            "  wirelab suite simulator/scenarios --junit out.xml     every scenario, JUnit XML for CI",
             "  wirelab version                     which build, on which Java",
             "  wirelab help pubkey                 more about one command",
         })
@@ -53,6 +56,8 @@ public final class Wirelab implements Runnable {
                 .addSubcommand(new Genkey(new SecureRandom()))
                 .addSubcommand(new Pubkey(stdin))
                 .addSubcommand(new HandshakeWalkthrough())
+                .addSubcommand(new RunScenario())
+                .addSubcommand(new Suite())
                 .addSubcommand(new CommandLine.HelpCommand());
     }
 

@@ -12,7 +12,7 @@ class WirelabTest {
         Run run = Run.wirelab("--help");
 
         assertEquals(0, run.exitCode(), run.err());
-        for (String command : new String[] {"handshake", "genkey", "pubkey", "version", "help"}) {
+        for (String command : new String[] {"handshake", "genkey", "pubkey", "run", "suite", "version", "help"}) {
             assertTrue(run.out().contains("\n  " + command + " "), () -> "help does not list " + command + ":\n" + run.out());
         }
         assertTrue(run.out().contains("wirelab genkey | tee private.key | wirelab pubkey > public.key"), run.out());

@@ -56,6 +56,7 @@ public final class Host implements Receiver {
     private final Effects effects = new HostEffects();
     private final List<Consumer<byte[]>> tunnelListeners = new ArrayList<>();
     private final List<Wiretap> wiretaps = new ArrayList<>();
+    private int extraHandshakeBacklog;
     /**
      * Copies of the non-zero preshared keys given through {@link #configure}, by peer: the engine
      * does not hand secrets back, and a keylog needs them. Copies, because the engine destroys a
@@ -135,8 +136,15 @@ public final class Host implements Receiver {
 
     /** While down, the host neither sends nor receives (power off, or its link is unplugged). */
     public void setDown(boolean down) {
+        boolean wasDown = this.down;
         this.down = down;
         trace.record(name, down ? "host.down" : "host.up");
+        if (wasDown && !down) {
+            // Timer events that came while down were skipped: schedule the Device's deadline afresh.
+            scheduledDeadline = Long.MAX_VALUE;
+            timerGeneration++;
+            reschedule();
+        }
     }
 
     /**
@@ -178,6 +186,16 @@ public final class Host implements Receiver {
         handshakeServiceNanos = Protocol.SECOND_NANOS / perSecond;
     }
 
+    /**
+     * Handshake messages the queue holds beyond those this simulation delivers, from now on: load
+     * from traffic the scenario does not model packet by packet (a scenario timeline sets it). The
+     * Device sees modelled queue + this.
+     */
+    public void setExtraHandshakeBacklog(int queued) {
+        extraHandshakeBacklog = queued;
+        reportBacklog(handshakeBacklog());
+    }
+
     /** The modelled handshake queue's length now, without adding to it. */
     public int handshakeBacklog() {
         long queued = Math.max(0, handshakeQueueNanos - (events.now() - handshakeQueueAtNanos));
@@ -192,7 +210,11 @@ public final class Host implements Receiver {
         handshakeQueueNanos = Math.min(Math.max(0, handshakeQueueNanos - served) + handshakeServiceNanos,
                 capacity * handshakeServiceNanos);
         handshakeQueueAtNanos = now;
-        int backlog = (int) ((handshakeQueueNanos + handshakeServiceNanos - 1) / handshakeServiceNanos);
+        reportBacklog((int) ((handshakeQueueNanos + handshakeServiceNanos - 1) / handshakeServiceNanos));
+    }
+
+    private void reportBacklog(int modelled) {
+        int backlog = (int) Math.min(Integer.MAX_VALUE, (long) modelled + extraHandshakeBacklog);
         device.noteHandshakeBacklog(backlog);
         boolean over = backlog >= device.profile().underLoadBacklog();
         if (over != underLoad) {
@@ -238,7 +260,8 @@ public final class Host implements Receiver {
             trace.record(name, "host.closed-port", "id", d.id(), "dst", d.destination().toString());
             return;
         }
-        trace.record(name, "udp.recv", "id", d.id(), "src", d.source().toString(), "len", d.payload().length());
+        trace.record(name, "udp.recv", "id", d.id(), "src", d.source().toString(), "len", d.payload().length(),
+                "type", d.payload().length() == 0 ? 0 : d.payload().get(0) & 0xff);
         byte[] bytes = d.payload().toByteArray();
         if (isHandshakeMessage(bytes)) {
             queueHandshake();

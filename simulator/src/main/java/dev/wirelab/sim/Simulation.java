@@ -31,6 +31,7 @@ public final class Simulation {
     private final Map<String, Link[]> hostLinks = new LinkedHashMap<>();
     private final List<Wiretap> wiretaps = new ArrayList<>();
     private final Map<String, Attacker> attackers = new LinkedHashMap<>();
+    private final Map<String, Integer> reboots = new LinkedHashMap<>();
 
     public Simulation(long seed, boolean keepTrace) {
         this.seed = seed;
@@ -171,6 +172,18 @@ public final class Simulation {
             throw new IllegalArgumentException("no attacker named '" + name + "'");
         }
         return a;
+    }
+
+    /**
+     * Reboots a host: a fresh Device of {@code profile} (no keys, peers, sessions or timers; the
+     * caller configures it again), its randomness split anew so the reboot does not replay the old
+     * ephemeral keys and indices. Tunnel programs and links stay.
+     */
+    public Host reboot(String name, Profile profile) {
+        Host host = host(name);
+        int boot = reboots.merge(name, 1, Integer::sum);
+        host.replaceDevice(new Device(profile, Crypto.fastest(), entropy("host:" + name + ":boot:" + boot)));
+        return host;
     }
 
     /** Starts every host's timers, then runs the event queue until {@code untilNanos}. */
