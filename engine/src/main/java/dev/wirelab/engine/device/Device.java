@@ -148,8 +148,12 @@ public final class Device {
 
     private void setIdentity(StaticIdentity next) {
         identity = next;
+        // Kernel and wireguard-go limit each source after a valid mac2; boringtun's global count
+        // decides instead whether the device is under load (see receiveHandshake).
+        RateLimiter perSource = profile.rateLimiter() == Profile.RateLimiterModel.PER_SOURCE_TOKEN_BUCKET
+                ? rateLimiter : RateLimiter.UNLIMITED;
         cookieChecker = next == null ? null
-                : new CookieChecker(crypto, entropy, next.publicKey(), rateLimiter, profile.cookieSecretMaxAgeNanos());
+                : new CookieChecker(crypto, entropy, next.publicKey(), perSource, profile.cookieSecretMaxAgeNanos());
         for (Peer p : peers.values()) {
             // Sessions under the old key must not be used to send: expire them, new handshakes follow.
             p.handshake.setLocal(next);
@@ -267,7 +271,18 @@ public final class Device {
             drop(out, DropReason.NO_PRIVATE_KEY, from, null);
             return;
         }
-        boolean underLoad = underLoad(now);
+        boolean underLoad;
+        if (profile.rateLimiter() == Profile.RateLimiterModel.GLOBAL_COUNT) {
+            // boringtun: every message with a valid mac1 counts against one device-wide budget per
+            // second; past it the device is under load and wants mac2 (rate_limiter.rs).
+            if (cookieChecker.validate(bytes, bytes.length, from, now, false) == CookieChecker.MacState.INVALID_MAC) {
+                drop(out, DropReason.BAD_MAC1, from, null);
+                return;
+            }
+            underLoad = !rateLimiter.allow(from, now.monoNanos()) || underLoad(now);
+        } else {
+            underLoad = underLoad(now);
+        }
         CookieChecker.MacState macs = cookieChecker.validate(bytes, bytes.length, from, now, underLoad);
         switch (macs) {
             case INVALID_MAC -> {

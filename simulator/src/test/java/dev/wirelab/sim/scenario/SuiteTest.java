@@ -72,17 +72,6 @@ class SuiteTest {
     }
 
     @Test
-    void engineBugReproducersStayValid() throws IOException {
-        // They fail on purpose (see their descriptions) but must keep parsing and running.
-        try (Stream<Path> files = Files.list(SUITE.resolve("engine-bugs"))) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
-                Scenario s = ScenarioFile.read(file);
-                assertTrue(s.description().startsWith("ENGINE BUG REPRODUCER"), file.toString());
-            }
-        }
-    }
-
-    @Test
     void sameSeedGivesTheSameTraceAndAnotherSeedAnother() {
         // The lossy one: its outcome depends on every random draw, links' and hosts' alike.
         Scenario scenario = ScenarioFile.read(SUITE.resolve("loss-30-retries.yaml"));
