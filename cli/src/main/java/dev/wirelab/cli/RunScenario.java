@@ -1,5 +1,7 @@
 package dev.wirelab.cli;
 
+import dev.wirelab.sim.Simulation;
+import dev.wirelab.sim.capture.SimCapture;
 import dev.wirelab.sim.scenario.Scenario;
 import dev.wirelab.sim.scenario.ScenarioError;
 import dev.wirelab.sim.scenario.ScenarioFile;
@@ -38,6 +40,7 @@ import picocli.CommandLine.Spec;
             "%nExamples:",
             "  wirelab run simulator/scenarios/roaming-client.yaml",
             "  wirelab run my.yaml --seed 7 --trace my.jsonl   another seed, keep the trace",
+            "  wirelab run my.yaml --pcap my.pcap --keylog my.keys   then open my.pcap in Wireshark",
             "%nThe format: simulator/scenarios/README.md.",
         })
 final class RunScenario implements Callable<Integer> {
@@ -49,6 +52,14 @@ final class RunScenario implements Callable<Integer> {
 
     @Option(names = "--trace", paramLabel = "OUT.jsonl", description = "write the trace there, one JSON object per line")
     private Path trace;
+
+    @Option(names = "--pcap", paramLabel = "OUT.pcap",
+            description = "write every datagram that reached a host as a pcap (virtual time, Ethernet/IP/UDP frames)")
+    private Path pcap;
+
+    @Option(names = "--keylog", paramLabel = "OUT.keys",
+            description = "write a Wireshark WireGuard keylog for every handshake, so tshark decrypts the pcap")
+    private Path keylog;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
     private boolean help;
@@ -69,13 +80,36 @@ final class RunScenario implements Callable<Integer> {
         }
         long runSeed = seed != null ? seed : scenario.seed();
         ScenarioRun.Result result;
+        SimCapture[] capture = new SimCapture[1];
+        Consumer<Simulation> prepare = pcap == null && keylog == null ? sim -> { } : sim -> capture[0] = SimCapture.attach(sim);
         try {
-            result = runWithTrace(scenario, runSeed, trace);
+            result = runWithTrace(scenario, runSeed, trace, prepare);
         } catch (TraceNotWritten e) {
             err.println("wirelab run: cannot write the trace to " + trace + ": " + e.getCause().getMessage());
             return 2;
         }
+        try {
+            if (pcap != null) {
+                capture[0].writePcap(pcap);
+            }
+            if (keylog != null) {
+                capture[0].writeKeylog(keylog);
+            }
+        } catch (IOException e) {
+            err.println("wirelab run: cannot write the capture: " + e.getMessage());
+            return 2;
+        }
         Reports.print(out, result);
+        if (pcap != null) {
+            StringBuilder tshark = new StringBuilder("decrypt with: tshark -r " + pcap);
+            if (keylog != null) {
+                tshark.append(" -o wg.keylog_file:").append(keylog);
+            }
+            for (int port : capture[0].ports()) {
+                tshark.append(" -d udp.port==").append(port).append(",wg");
+            }
+            out.println(tshark);
+        }
         out.flush();
         if (!result.passed()) {
             err.println("wirelab run: " + result.failures().size() + " of " + result.verdicts().size() + " expectations failed in "
@@ -93,9 +127,9 @@ final class RunScenario implements Callable<Integer> {
     }
 
     /** Runs {@code scenario}, writing its trace to {@code path} when one is given. */
-    static ScenarioRun.Result runWithTrace(Scenario scenario, long seed, Path path) {
+    static ScenarioRun.Result runWithTrace(Scenario scenario, long seed, Path path, Consumer<Simulation> prepare) {
         if (path == null) {
-            return ScenarioRun.run(scenario, seed, null);
+            return ScenarioRun.run(scenario, seed, null, prepare);
         }
         try (BufferedWriter w = Files.newBufferedWriter(path)) {
             Consumer<String> sink = line -> {
@@ -106,7 +140,7 @@ final class RunScenario implements Callable<Integer> {
                     throw new UncheckedIOException(e);
                 }
             };
-            return ScenarioRun.run(scenario, seed, sink);
+            return ScenarioRun.run(scenario, seed, sink, prepare);
         } catch (IOException e) {
             throw new TraceNotWritten(e);
         } catch (UncheckedIOException e) {

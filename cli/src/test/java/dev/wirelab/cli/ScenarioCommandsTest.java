@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -89,6 +91,25 @@ class ScenarioCommandsTest {
         assertTrue(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
                 .startsWith("{\"wirelab-trace\":1,\"scenario\":\"basic-handshake\",\"seed\":5,"));
         assertEquals(sha(run.out()), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+    }
+
+    @Test
+    void pcapAndKeylogFromARunDecryptInTshark() throws Exception {
+        Path pcap = WORK.resolve("basic.pcap");
+        Path keys = WORK.resolve("basic.keys");
+        Run run = Run.wirelab("run", BASIC.toString(), "--pcap", pcap.toString(), "--keylog", keys.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        String line = run.out().lines().filter(l -> l.startsWith("decrypt with: tshark ")).findFirst().orElseThrow(
+                () -> new AssertionError("no tshark command printed:\n" + run.out()));
+        List<String> command = new ArrayList<>(List.of(line.substring("decrypt with: ".length()).split(" ")));
+        command.set(0, "/usr/bin/tshark");
+        command.addAll(List.of("-n", "-T", "fields", "-e", "wg.type", "-e", "wg.handshake_ok", "-e", "icmp.type"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
+        String fields = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), "tshark (installed by .ci/run) failed: " + String.join(" ", command));
+        assertTrue(fields.lines().anyMatch(l -> l.startsWith("2\t1")), "a response with handshake_ok = 1:\n" + fields);
+        assertTrue(fields.lines().anyMatch(l -> l.startsWith("4\t") && l.endsWith("\t8")), "a decrypted echo request:\n" + fields);
+        assertTrue(fields.lines().noneMatch(l -> l.startsWith("2\t0")), "no response failed to decrypt:\n" + fields);
     }
 
     @Test

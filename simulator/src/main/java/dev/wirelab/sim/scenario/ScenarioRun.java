@@ -74,7 +74,17 @@ public final class ScenarioRun {
 
     /** Runs {@code scenario} with {@code seed}; every trace line also goes to {@code traceLines} (may be null). */
     public static Result run(Scenario scenario, long seed, Consumer<String> traceLines) {
-        return new ScenarioRun(scenario, seed, traceLines).execute();
+        return run(scenario, seed, traceLines, sim -> { });
+    }
+
+    /**
+     * As above, handing the empty simulation to {@code prepare} first: the place to attach a
+     * {@link dev.wirelab.sim.capture.SimCapture} or another {@link dev.wirelab.sim.Wiretap}.
+     */
+    public static Result run(Scenario scenario, long seed, Consumer<String> traceLines, Consumer<Simulation> prepare) {
+        ScenarioRun run = new ScenarioRun(scenario, seed, traceLines);
+        prepare.accept(run.sim);
+        return run.execute();
     }
 
     private Result execute() {
