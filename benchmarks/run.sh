@@ -234,8 +234,8 @@ x25519_bound() { # n_dh n_pub dh_ops pub_ops -> ops/s, or nothing
   echo "## Transport path, nanoseconds per packet"
   echo
   echo "ReplayWindowBench: the replay check of one received counter after its tag verified. DeviceBench:"
-  echo "Device.onOutbound (AllowedIPs lookup, staging, seal) for \\`send\\`; plus the peer Device's"
-  echo "onDatagram (index lookup, open, replay and source checks, delivery) for \\`send + receive\\`."
+  echo "Device.onOutbound (AllowedIPs lookup, staging, seal) for Device send; plus the peer Device's"
+  echo "onDatagram (index lookup, open, replay and source checks, delivery) for send + receive."
   echo
   echo "| operation | 64-byte packet | 1420-byte packet |"
   echo "| --- | ---: | ---: |"
