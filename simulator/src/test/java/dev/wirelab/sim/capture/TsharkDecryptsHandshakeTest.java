@@ -1,4 +1,4 @@
-package dev.wirelab.engine.capture;
+package dev.wirelab.sim.capture;
 
 import dev.wirelab.engine.transport.KeypairLimits;
 import static dev.wirelab.engine.EnginePair.ok;
@@ -119,17 +119,17 @@ class TsharkDecryptsHandshakeTest {
                 .code(IcmpV4Code.NO_CODE)
                 .payloadBuilder(echo)
                 .correctChecksumAtBuild(true);
-        return PcapWriter.ipv4(PcapWriter.inet4(TUNNEL_INITIATOR), PcapWriter.inet4(TUNNEL_RESPONDER),
+        return PcapWriter.ipv4((java.net.Inet4Address) PcapWriter.inet(TUNNEL_INITIATOR), (java.net.Inet4Address) PcapWriter.inet(TUNNEL_RESPONDER),
                 IpNumber.ICMPV4, (short) 1, icmp).build().getRawData();
     }
 
     /** The initiator's side of the session, as a key-logging WireGuard on 192.0.2.1 would write it. */
     private static WireGuardKeylog initiatorKeylog(PrivateKey localStatic) {
         return new WireGuardKeylog()
-                .localStaticPrivateKey(localStatic)
+                .localStaticPrivateKey(localStatic.base64())
                 .remoteStaticPublicKey(pair.identityR.publicKey())
                 .localEphemeralPrivateKey(ephemeralInitiator)
-                .presharedKey(pair.presharedKey);
+                .presharedKey(java.util.Base64.getEncoder().encodeToString(pair.presharedKey.secretBytes()));
     }
 
     private static Tshark.Result dissect(WireGuardKeylog keylog, String name) throws Exception {
