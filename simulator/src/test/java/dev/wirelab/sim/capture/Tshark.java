@@ -18,9 +18,6 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A missing tshark is a failure, not a skip: CI installs Debian's tshark package, and a test
  * that silently does not run proves nothing.
- *
- * <p>The same runner as engine's capture test (engine cannot see simulator test code, nor depend on
- * the simulator); change both together.
  */
 final class Tshark {
     private static final Path DEBIAN_PATH = Path.of("/usr/bin/tshark");
