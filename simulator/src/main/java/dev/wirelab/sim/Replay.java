@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * What an {@link Attacker} recorded on one link, and the replays it schedules from it: a chosen
- * datagram (the n-th of a message type) or random ones, re-injected at a chosen time from the
+ * datagram (the n-th of a message type), random ones or all of them, re-injected at a chosen time from the
  * attacker's own address or from the original source. A replay keeps the original destination and
  * bytes; it is a new datagram whose {@code copyOf} names the original. Records "attack.replay"
  * (with copyOf and type), or "attack.replay-missed" when nothing recorded matches at that time.
@@ -74,6 +74,25 @@ public final class Replay {
             }
             for (int i = 0; i < count; i++) {
                 reinject(recorded.get((int) random.nextLong(recorded.size())), source);
+            }
+        });
+    }
+
+    /**
+     * At {@code atNanos}, re-injects every datagram recorded so far, in the order they were recorded
+     * ({@code messageType} 0: of any type; otherwise only that type).
+     */
+    public void replayAll(long atNanos, int messageType, Attacker.Source source) {
+        attacker.events().at(atNanos, () -> {
+            int sent = 0;
+            for (Datagram d : List.copyOf(recorded)) {
+                if (messageType == 0 || d.payload().length() > 0 && (d.payload().get(0) & 0xff) == messageType) {
+                    reinject(d, source);
+                    sent++;
+                }
+            }
+            if (sent == 0) {
+                missed(messageType == 0 ? "nothing recorded" : "no datagram of type " + messageType);
             }
         });
     }

@@ -114,6 +114,36 @@ class AttackerTest {
     }
 
     @Test
+    void replayAllReinjectsEveryRecordedDatagramOfTheTypeInOrder() {
+        Simulation sim = Lab.pair(17, LinkSpec.ideal(5 * MS), LinkSpec.ideal(5 * MS));
+        Ping.start(sim, sim.host("alice"), ALICE_TUNNEL, BOB_TUNNEL, S, S, 5, 56);
+        Attacker mallory = mallory(sim);
+        Replay replay = mallory.record(sim.links("alice")[0]);
+        replay.replayAll(8 * S, Protocol.MESSAGE_TRANSPORT_DATA, Attacker.Source.OWN);
+        replay.replayAll(9 * S, 0, Attacker.Source.SPOOFED);
+        replay.replayAll(9 * S, Protocol.MESSAGE_COOKIE_REPLY, Attacker.Source.OWN);
+        sim.runUntil(10 * S);
+
+        List<Datagram> recorded = replay.recorded();
+        assertEquals(6, recorded.size(), "one initiation, five pings");
+        List<Trace.Record> replays = sim.trace().ofKind("attack.replay");
+        assertEquals(5 + 6, replays.size());
+        for (int i = 0; i < 5; i++) {
+            assertEquals(recorded.get(i + 1).id(), number(replays.get(i), "copyOf"), "transport in recorded order");
+            assertEquals(MALLORY.toString(), replays.get(i).string("src"));
+        }
+        for (int i = 0; i < 6; i++) {
+            assertEquals(recorded.get(i).id(), number(replays.get(5 + i), "copyOf"));
+            assertEquals("192.0.2.1:51820", replays.get(5 + i).string("src"));
+        }
+        List<Trace.Record> missed = sim.trace().ofKind("attack.replay-missed");
+        assertEquals(1, missed.size());
+        assertEquals("no datagram of type 3", missed.get(0).string("why"));
+        assertEquals(Map.of("REPLAYED_COUNTER", 10, "REPLAYED_INITIATION", 1), Lab.dropReasons(sim, "bob"));
+        assertNobodyAnsweredMallory(sim);
+    }
+
+    @Test
     void handshakeFloodPutsTheResponderUnderLoadAndALegitimatePeerStillConnectsWithItsCookie() {
         Simulation sim = Lab.pair(12, LinkSpec.ideal(5 * MS), LinkSpec.ideal(5 * MS));
         Host bob = sim.host("bob");

@@ -128,14 +128,66 @@ public sealed interface Expectation {
         }
     }
 
+    /**
+     * Of the UDP datagrams {@code from} sent in flows (to {@code to}, if given) in {@code sent}, at
+     * least (or at most) {@code percent} were delivered: a one-way datagram reached its receiver
+     * ("flow.recv"), a request got its response back ("flow.response"), however late.
+     */
+    record FlowDelivered(String from, String to, BigDecimal percent, boolean atLeast, Window sent) implements Expectation {
+        @Override
+        public String describe() {
+            return (atLeast ? "flow_delivered_at_least " : "flow_delivered_at_most ") + from + (to == null ? "" : "->" + to)
+                    + " " + percent.toPlainString() + "%" + (sent.equals(Window.ALL) ? "" : " sent in " + sent);
+        }
+
+        @Override
+        public Verdict check(Evidence e) {
+            Set<String> destinations = null;
+            if (to != null) {
+                destinations = new HashSet<>(e.isHost(to) ? e.addresses(to) : List.of(to.contains("/") ? to : to + (to.contains(":") ? "/128" : "/32")));
+            }
+            Set<String> received = new HashSet<>();
+            for (Trace.Record r : e.select("flow.recv", null)) {
+                if ("oneway".equals(r.string("kind"))) {
+                    received.add(r.string("flow") + " " + r.string("seq"));
+                }
+            }
+            for (Trace.Record r : e.select("flow.response", null)) {
+                received.add(r.string("flow") + " " + r.string("seq"));
+            }
+            int sentCount = 0;
+            int delivered = 0;
+            int requests = 0;
+            for (Trace.Record r : e.select("flow.send", from)) {
+                if (sent.contains(r.time()) && (destinations == null || destinations.contains(r.string("dst")))) {
+                    sentCount++;
+                    if ("request".equals(r.string("kind"))) {
+                        requests++;
+                    }
+                    if (received.contains(r.string("flow") + " " + r.string("seq"))) {
+                        delivered++;
+                    }
+                }
+            }
+            if (sentCount == 0) {
+                return new Verdict(describe(), false, "no flow datagrams were sent" + (sent.equals(Window.ALL) ? "" : " in " + sent));
+            }
+            BigDecimal ratio = BigDecimal.valueOf(delivered * 100L).divide(BigDecimal.valueOf(sentCount), 1, java.math.RoundingMode.HALF_EVEN);
+            int cmp = BigDecimal.valueOf(delivered * 100L).compareTo(percent.multiply(BigDecimal.valueOf(sentCount)));
+            return new Verdict(describe(), atLeast ? cmp >= 0 : cmp <= 0, delivered + " of " + sentCount + " delivered ("
+                    + ratio.toPlainString() + "%" + (requests > 0 ? "; " + requests + " requests, delivered means answered" : "") + ")");
+        }
+    }
+
     /** One pinger's echoes: the host, the destination and the echo identifier. */
     private static String flow(Trace.Record ping) {
         return ping.at() + " " + ping.string("dst") + " " + ping.string("flow");
     }
 
     /**
-     * No inner packet reached a tunnel twice: no ping got two replies ("ping.duplicate"). A request
-     * delivered twice would be answered twice, so this covers both directions.
+     * No inner packet reached a tunnel twice: no ping got two replies ("ping.duplicate"; a request
+     * delivered twice would be answered twice, so this covers both directions), and no flow
+     * datagram, request or response arrived twice ("flow.duplicate").
      */
     record NoDuplicateDelivery() implements Expectation {
         @Override
@@ -145,16 +197,24 @@ public sealed interface Expectation {
 
         @Override
         public Verdict check(Evidence e) {
-            List<Trace.Record> dups = e.select("ping.duplicate", null);
+            List<Trace.Record> dups = new ArrayList<>(e.select("ping.duplicate", null));
+            List<Trace.Record> flowDups = e.select("flow.duplicate", null);
             long linkCopies = e.select("link.duplicate", null).size();
             long replayDrops = e.select("wg.drop", null).stream().filter(r -> "REPLAYED_COUNTER".equals(r.string("reason"))).count();
             String context = " (links duplicated " + linkCopies + " datagrams; " + replayDrops + " dropped as REPLAYED_COUNTER)";
+            if (dups.isEmpty() && flowDups.isEmpty()) {
+                return new Verdict(describe(), true, "no echo answered twice, no flow datagram delivered twice" + context);
+            }
             if (dups.isEmpty()) {
-                return new Verdict(describe(), true, "no echo answered twice" + context);
+                Trace.Record first = flowDups.get(0);
+                return new Verdict(describe(), false, flowDups.size() + " flow datagrams delivered twice, first flow " + first.get("flow")
+                        + " seq " + first.get("seq") + " (" + first.string("kind") + ") at " + first.at() + " " + Units.seconds(first.time())
+                        + context);
             }
             Trace.Record first = dups.get(0);
             return new Verdict(describe(), false, dups.size() + " echoes answered twice, first seq " + first.get("seq") + " at "
-                    + first.at() + " " + Units.seconds(first.time()) + context);
+                    + first.at() + " " + Units.seconds(first.time()) + (flowDups.isEmpty() ? "" : "; " + flowDups.size()
+                    + " flow datagrams delivered twice") + context);
         }
     }
 

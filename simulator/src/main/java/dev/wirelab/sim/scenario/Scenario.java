@@ -31,6 +31,7 @@ public record Scenario(
         List<String> networks,
         List<HostSpec> hosts,
         List<NatSpec> nats,
+        List<AttackerSpec> attackers,
         List<Traffic> traffic,
         List<TimelineEvent> timeline,
         List<Expectation> expectations) {
@@ -39,6 +40,7 @@ public record Scenario(
         networks = List.copyOf(networks);
         hosts = List.copyOf(hosts);
         nats = List.copyOf(nats);
+        attackers = List.copyOf(attackers);
         traffic = List.copyOf(traffic);
         timeline = List.copyOf(timeline);
         expectations = List.copyOf(expectations);
@@ -120,6 +122,9 @@ public record Scenario(
             LinkSpec up,
             LinkSpec down) {}
 
+    /** A machine that does not follow the protocol ({@link dev.wirelab.sim.Attacker}); its attacks are timeline actions. */
+    public record AttackerSpec(String name, String network, Endpoint endpoint, LinkSpec up, LinkSpec down) {}
+
     /** Tunnel-side programs. */
     public sealed interface Traffic {
         /**
@@ -129,6 +134,14 @@ public record Scenario(
          */
         record Ping(String from, Bytes source, Bytes destination, long startNanos, long intervalNanos, int count,
                 int payloadBytes) implements Traffic {}
+
+        /**
+         * UDP datagrams from {@code source} to {@code destination}:{@code port} every
+         * {@code intervalNanos}, {@code payloadBytes} each; {@code responseBytes} null: one-way,
+         * otherwise requests the receiver answers with that many bytes.
+         */
+        record Flow(String from, Bytes source, Bytes destination, int port, long startNanos, long intervalNanos, int count,
+                int payloadBytes, Integer responseBytes) implements Traffic {}
     }
 
     /** Something that happens at {@code atNanos} of virtual time. */
@@ -160,6 +173,27 @@ public record Scenario(
 
         /** The wall clock is set to {@code wallNanos}, or stepped by {@code stepNanos}, and/or its drift changes. */
         record Clock(String host, Long wallNanos, Long stepNanos, Long driftPartsPerMillion) implements Action {}
+
+        /**
+         * The attacker re-injects datagrams it recorded (since the start) on the host's uplink
+         * ({@code up}) or downlink: the {@code index}-th of {@code messageType}, {@code random}
+         * random ones, or all (of {@code messageType}, 0 for any). {@code spoofed}: from the
+         * original source, otherwise from the attacker's own endpoint.
+         */
+        record Replay(String attacker, String host, boolean up, int messageType, Integer index, Integer random, boolean all,
+                boolean spoofed) implements Action {}
+
+        /** Valid-mac1 initiations to the host from random sources in {@code sources}, {@code perSecond} for {@code durationNanos}. */
+        record Flood(String attacker, String target, Prefix sources, long perSecond, long durationNanos) implements Action {}
+
+        /** From now on one random bit of each datagram on the host's link(s) flips with {@code probability}. */
+        record BitFlip(String attacker, String host, boolean up, boolean down, Ratio probability) implements Action {}
+
+        /** {@code count} random datagrams to the host's endpoint, {@code intervalNanos} apart, from {@code source} (null: the attacker's own). */
+        record Garbage(String attacker, String target, Endpoint source, int count, long intervalNanos, int lengthMax) implements Action {}
+
+        /** A probe of {@code probeBytes} zero bytes to each port from {@code firstPort} to {@code lastPort} of the host's address. */
+        record PortScan(String attacker, String target, int firstPort, int lastPort, long intervalNanos, int probeBytes) implements Action {}
 
         /** Peer changes with `wg set` meaning: AllowedIPs given replace the peer's list; remove drops it. */
         record Configure(String host, List<PeerSpec> peers) implements Action {

@@ -13,7 +13,9 @@ import dev.wirelab.sim.LinkSpec;
 import dev.wirelab.sim.Nat;
 import dev.wirelab.sim.Ratio;
 import dev.wirelab.sim.Simulation;
+import dev.wirelab.sim.UdpFlow;
 import dev.wirelab.sim.scenario.Scenario.Action;
+import dev.wirelab.sim.scenario.Scenario.AttackerSpec;
 import dev.wirelab.sim.scenario.Scenario.HostSpec;
 import dev.wirelab.sim.scenario.Scenario.LinkPatch;
 import dev.wirelab.sim.scenario.Scenario.NatSpec;
@@ -65,7 +67,10 @@ public final class ScenarioFile {
             "link.lost", "link.duplicate", "link.reorder",
             "nat.map", "nat.drop", "nat.rebind", "nat.expire", "net.unreachable",
             "host.move", "host.reboot", "host.down", "host.up", "host.lost", "host.closed-port",
-            "ping.request", "ping.reply", "ping.duplicate");
+            "host.under-load", "host.load-normal",
+            "ping.request", "ping.reply", "ping.duplicate",
+            "flow.send", "flow.recv", "flow.response", "flow.duplicate",
+            "attack.recv", "attack.replay", "attack.replay-missed", "attack.flood", "attack.bitflip", "attack.garbage", "attack.scan");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,62}");
     private static final Set<String> FILTERING = Set.of("endpoint-independent", "address-dependent", "address-and-port-dependent");
@@ -79,6 +84,8 @@ public final class ScenarioFile {
     private final Map<String, HostSpec> hosts = new LinkedHashMap<>();
     private final Map<String, Node> hostNodes = new LinkedHashMap<>();
     private final Map<String, NatSpec> nats = new LinkedHashMap<>();
+    private final Map<String, AttackerSpec> attackers = new LinkedHashMap<>();
+    private final Map<String, Node> attackerNodes = new LinkedHashMap<>();
 
     private ScenarioFile(String file) {
         this.file = file;
@@ -104,7 +111,8 @@ public final class ScenarioFile {
 
     private Scenario scenario(Node root) {
         Fields f = new Fields(file, root, "a scenario",
-                "name", "description", "seed", "duration", "profile", "networks", "hosts", "nats", "traffic", "timeline", "expect");
+                "name", "description", "seed", "duration", "profile", "networks", "hosts", "nats", "attackers", "traffic",
+                "timeline", "expect");
         String name = f.requiredValue("name", ScenarioFile::name);
         String description = f.text("description", "");
         long seed = f.value("seed", 1L, Fields.integer(Long.MIN_VALUE, Long.MAX_VALUE));
@@ -159,6 +167,10 @@ public final class ScenarioFile {
         if (hosts.size() > HOSTS_MAX) {
             throw f.missing("hosts", "too many hosts: " + hosts.size() + " (at most " + HOSTS_MAX + ")");
         }
+        for (Node n : f.list("attackers")) {
+            AttackerSpec a = attacker(n, declaredNetworks);
+            attackers.put(a.name(), a);
+        }
         checkEndpointsDistinct(f);
 
         List<Traffic> traffic = new ArrayList<>();
@@ -176,12 +188,12 @@ public final class ScenarioFile {
             expectations.add(expectation(n));
         }
         return new Scenario(file, name, description, seed, durationNanos, List.copyOf(networks), List.copyOf(hosts.values()),
-                List.copyOf(nats.values()), traffic, timeline, expectations);
+                List.copyOf(nats.values()), List.copyOf(attackers.values()), traffic, timeline, expectations);
     }
 
     private void unique(Node at, String name) {
-        if (hosts.containsKey(name) || nats.containsKey(name) || networks.contains(name)) {
-            throw Fields.error(file, at, "the name '" + name + "' is already used by a host, NAT or network");
+        if (hosts.containsKey(name) || nats.containsKey(name) || networks.contains(name) || attackers.containsKey(name)) {
+            throw Fields.error(file, at, "the name '" + name + "' is already used by a host, NAT, attacker or network");
         }
     }
 
@@ -192,7 +204,14 @@ public final class ScenarioFile {
             String other = taken.putIfAbsent(where, h.name());
             if (other != null) {
                 throw Fields.error(file, hostNodes.get(h.name()), "host " + h.name() + " has the same address on " + h.network()
-                        + " as host " + other + " (" + h.endpoint().address() + "): give each host its own address");
+                        + " as host " + other + " (" + addressText(h.endpoint().address()) + "): give each host its own address");
+            }
+        }
+        for (AttackerSpec a : attackers.values()) {
+            String other = taken.putIfAbsent(a.network() + " " + a.endpoint().address(), a.name());
+            if (other != null) {
+                throw Fields.error(file, attackerNodes.get(a.name()), "attacker " + a.name() + " has the same address on " + a.network()
+                        + " as " + other + " (" + addressText(a.endpoint().address()) + "): give it its own address (it may still spoof any source)");
             }
         }
         for (NatSpec n : nats.values()) {
@@ -441,6 +460,167 @@ public final class ScenarioFile {
         return out;
     }
 
+    // ---------------------------------------------------------------- attackers
+
+    private AttackerSpec attacker(Node n, boolean declaredNetworks) {
+        Fields f = new Fields(file, n, "an attacker", "name", "network", "endpoint", "links");
+        String name = f.requiredValue("name", ScenarioFile::name);
+        unique(f.get("name"), name);
+        String network;
+        if (f.has("network")) {
+            network = f.requiredValue("network", this::network);
+        } else if (!declaredNetworks || networks.size() == 1) {
+            network = networks.iterator().next();
+        } else {
+            throw f.missing("network", "missing: this scenario declares networks " + networks + ", say which one the attacker is on");
+        }
+        Endpoint endpoint = f.requiredValue("endpoint", ScenarioFile::endpoint);
+        LinkSpec[] links = f.has("links") ? links(f.get("links")) : new LinkSpec[] {LinkSpec.ideal(0), LinkSpec.ideal(0)};
+        attackerNodes.put(name, n);
+        return new AttackerSpec(name, network, endpoint, links[0], links[1]);
+    }
+
+    private String attackerName(Node n) {
+        String ref = Fields.scalar(file, n);
+        if (!attackers.containsKey(ref)) {
+            String near = Fields.nearest(ref, attackers.keySet());
+            throw Fields.error(file, n, "no attacker named '" + ref + "'" + (near == null ? "" : " (did you mean '" + near + "'?)")
+                    + "; attackers: " + (attackers.isEmpty() ? "none (declare them under attackers:)" : abbreviate(attackers.keySet())));
+        }
+        return ref;
+    }
+
+    private static final Map<String, Integer> MESSAGE_TYPES = new LinkedHashMap<>();
+    static {
+        MESSAGE_TYPES.put("initiation", 1);
+        MESSAGE_TYPES.put("response", 2);
+        MESSAGE_TYPES.put("cookie", 3);
+        MESSAGE_TYPES.put("transport", 4);
+    }
+
+    /** "initiation", "response", "cookie", "transport", or 1..4. */
+    static int messageType(String text) {
+        String t = text.strip();
+        Integer type = MESSAGE_TYPES.get(t);
+        if (type == null && t.matches("[1-4]")) {
+            type = Integer.parseInt(t);
+        }
+        if (type == null) {
+            String near = Fields.nearest(t, MESSAGE_TYPES.keySet());
+            throw new IllegalArgumentException("not a message type: '" + text + "'" + (near == null ? "" : " (did you mean '" + near + "'?)")
+                    + "; write initiation, response, cookie, transport or 1..4");
+        }
+        return type;
+    }
+
+    /** The attack actions of the timeline. */
+    private Action attack(String action, Node a) {
+        return switch (action) {
+            case "replay" -> {
+                Fields f = new Fields(file, a, "a replay", "attacker", "host", "direction", "type", "index", "random", "all", "source");
+                String attacker = attackerName(f.required("attacker"));
+                String host = hostName(f.required("host"));
+                String direction = f.value("direction", "up", Fields.oneOf(Set.of("up", "down")));
+                int type = f.value("type", 0, ScenarioFile::messageType);
+                Integer random = f.value("random", null, t -> Fields.integer(1, 100_000).apply(t).intValue());
+                boolean all = f.value("all", false, Fields.bool());
+                List<String> modes = new ArrayList<>();
+                if (f.has("index")) {
+                    modes.add("index");
+                }
+                if (random != null) {
+                    modes.add("random");
+                }
+                if (all) {
+                    modes.add("all");
+                }
+                if (modes.size() > 1) {
+                    throw f.error(f.get(modes.get(1)), "a replay picks by index (with type), random: N or all: true; this one has " + modes);
+                }
+                if (random != null && type != 0) {
+                    throw f.error(f.get("type"), "random: N draws from every recorded datagram, whatever its type: leave type out");
+                }
+                Integer index = null;
+                if (modes.isEmpty() || modes.contains("index")) {
+                    if (type == 0) {
+                        throw f.missing("type", "missing: say which datagram to replay (type: initiation with index: N), or random: N, or all: true");
+                    }
+                    index = f.value("index", 0L, Fields.integer(0, 100_000)).intValue();
+                }
+                boolean spoofed = f.value("source", "own", Fields.oneOf(Set.of("own", "spoofed"))).equals("spoofed");
+                yield new Action.Replay(attacker, host, direction.equals("up"), type, index, random, all, spoofed);
+            }
+            case "flood" -> {
+                Fields f = new Fields(file, a, "a handshake flood", "attacker", "target", "sources", "rate", "duration");
+                String attacker = attackerName(f.required("attacker"));
+                String target = hostName(f.required("target"));
+                Prefix sources = f.requiredValue("sources", t -> {
+                    try {
+                        return Prefix.parse(t.strip());
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("not a prefix: '" + t + "' (write 198.18.0.0/15 or 2001:db8::/32)");
+                    }
+                });
+                if (sources.isIpv4() != (hosts.get(target).endpoint().address().length() == 4)) {
+                    throw f.error(f.get("sources"), "spoofed sources " + sources + " and target " + target + "'s endpoint differ in IP version");
+                }
+                long rate = f.requiredValue("rate", ScenarioFile::packetsPerSecond);
+                long duration = f.requiredValue("duration", t -> Units.durationNanos(t, false));
+                if (rate > 1_000_000) {
+                    throw f.error(f.get("rate"), "at most 1000000/s: every initiation is simulated one by one");
+                }
+                if (duration > durationNanos) {
+                    throw f.error(f.get("duration"), "longer than the scenario (duration " + Units.seconds(durationNanos) + ")");
+                }
+                yield new Action.Flood(attacker, target, sources, rate, duration);
+            }
+            case "bitflip" -> {
+                Fields f = new Fields(file, a, "bit flips", "attacker", "host", "direction", "probability");
+                String attacker = attackerName(f.required("attacker"));
+                String host = hostName(f.required("host"));
+                String direction = f.value("direction", "both", Fields.oneOf(Set.of("up", "down", "both")));
+                Ratio p = f.requiredValue("probability", Ratio::parse);
+                yield new Action.BitFlip(attacker, host, !direction.equals("down"), !direction.equals("up"), p);
+            }
+            case "garbage" -> {
+                Fields f = new Fields(file, a, "garbage datagrams", "attacker", "target", "source", "count", "interval", "max_length");
+                String attacker = attackerName(f.required("attacker"));
+                String target = hostName(f.required("target"));
+                Endpoint source = null;
+                if (f.has("source")) {
+                    String text = f.requiredText("source");
+                    source = hosts.containsKey(text) ? hosts.get(text).endpoint() : f.requiredValue("source", ScenarioFile::endpoint);
+                }
+                int count = f.value("count", 1L, Fields.integer(1, PINGS_MAX)).intValue();
+                long interval = f.value("interval", 1_000_000L, t -> Units.durationNanos(t, false));
+                int max = f.value("max_length", 200L, Fields.integer(0, 65_507)).intValue();
+                yield new Action.Garbage(attacker, target, source, count, interval, max);
+            }
+            case "port_scan" -> {
+                Fields f = new Fields(file, a, "a port scan", "attacker", "target", "ports", "interval", "probe_size");
+                String attacker = attackerName(f.required("attacker"));
+                String target = hostName(f.required("target"));
+                int[] ports = f.requiredValue("ports", t -> {
+                    String[] parts = t.strip().split("-", -1);
+                    try {
+                        int lo = Integer.parseInt(parts[0].strip());
+                        int hi = parts.length == 2 ? Integer.parseInt(parts[1].strip()) : lo;
+                        if (parts.length > 2 || lo < 1 || hi > 65535 || hi < lo) {
+                            throw new NumberFormatException();
+                        }
+                        return new int[] {lo, hi};
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("not a port range: '" + t + "' (write 51800-51840 or 51820; ports 1..65535)");
+                    }
+                });
+                long interval = f.value("interval", 1_000_000L, t -> Units.durationNanos(t, false));
+                int probe = f.value("probe_size", 0L, Fields.integer(0, 65_507)).intValue();
+                yield new Action.PortScan(attacker, target, ports[0], ports[1], interval, probe);
+            }
+            default -> throw new IllegalStateException(action);
+        };
+    }
+
     // ---------------------------------------------------------------- NATs
 
     private NatSpec nat(Node n) {
@@ -476,20 +656,46 @@ public final class ScenarioFile {
 
     // ---------------------------------------------------------------- traffic
 
+    private static final List<String> TRAFFIC_KINDS = List.of("ping", "udp_flow", "request_response");
+
     private List<Traffic> traffic(Node n) {
-        Fields kind = new Fields(file, n, "a traffic entry (ping: {...})", "ping");
-        Fields f = new Fields(file, kind.required("ping"), "a ping", "from", "to", "source", "start", "interval", "count", "size", "spread");
+        Fields kind = new Fields(file, n, "a traffic entry (ping, udp_flow or request_response: {...})", TRAFFIC_KINDS.toArray(String[]::new));
+        List<String> given = TRAFFIC_KINDS.stream().filter(kind::has).toList();
+        if (given.size() != 1) {
+            String problem = "a traffic entry is exactly one of " + String.join(", ", TRAFFIC_KINDS) + ", this one has "
+                    + (given.isEmpty() ? "none" : given);
+            throw given.isEmpty() ? Fields.error(file, n, problem) : kind.error(kind.get(given.get(1)), problem);
+        }
+        String what = given.get(0);
+        Fields f = switch (what) {
+            case "ping" -> new Fields(file, kind.get(what), "a ping", "from", "to", "source", "start", "interval", "count", "size", "spread");
+            case "udp_flow" -> new Fields(file, kind.get(what), "a UDP flow", "from", "to", "source", "port", "start", "interval", "rate",
+                    "count", "size", "spread");
+            default -> new Fields(file, kind.get(what), "a request/response flow", "from", "to", "source", "port", "start", "interval",
+                    "rate", "count", "size", "response_size", "spread");
+        };
         Node fromNode = f.required("from");
         List<String> senders = hostPattern(fromNode);
         Node toNode = f.required("to");
         String to = Fields.scalar(file, toNode);
         long start = f.value("start", 0L, t -> Units.durationNanos(t, false));
         long interval = f.value("interval", 1_000_000_000L, t -> Units.durationNanos(t, false));
+        if (!what.equals("ping") && f.has("rate")) {
+            if (f.has("interval")) {
+                throw f.error(f.get("rate"), "give rate or interval, not both");
+            }
+            long rate = f.requiredValue("rate", ScenarioFile::packetsPerSecond);
+            interval = 1_000_000_000L / rate;
+        }
         int count = f.value("count", 1L, Fields.integer(1, PINGS_MAX)).intValue();
-        int size = f.value("size", 56L, Fields.integer(0, 65_000)).intValue();
+        int size = what.equals("ping") ? f.value("size", 56L, Fields.integer(0, 65_000)).intValue()
+                : f.value("size", 100L, Fields.integer(UdpFlow.HEADER, 65_000)).intValue();
+        Integer responseSize = what.equals("request_response")
+                ? f.value("response_size", 100L, Fields.integer(UdpFlow.HEADER, 65_000)).intValue() : null;
+        int port = what.equals("ping") ? 0 : f.value("port", 5001L, Fields.integer(1, 65535)).intValue();
         long spread = f.value("spread", 0L, t -> Units.durationNanos(t, false));
         if (count > 1 && interval <= 0) {
-            throw f.error(f.get("interval"), "several pings need an interval above 0s");
+            throw f.error(f.get(!what.equals("ping") && f.has("rate") ? "rate" : "interval"), "several packets need an interval above 0s");
         }
         if (start > durationNanos) {
             throw f.error(f.get("start"), "starts after the scenario ends (duration " + Units.seconds(durationNanos) + ")");
@@ -501,7 +707,7 @@ public final class ScenarioFile {
             Bytes destination;
             if (hosts.containsKey(to)) {
                 if (to.equals(from)) {
-                    throw f.error(toNode, "a host does not ping itself through the tunnel");
+                    throw f.error(toNode, "a host does not send to itself through the tunnel");
                 }
                 int family = explicitSource != null ? explicitSource.length() : hosts.get(from).addresses().isEmpty() ? 4
                         : hosts.get(from).addresses().get(0).length();
@@ -517,14 +723,33 @@ public final class ScenarioFile {
             if (source == null) {
                 source = hosts.get(from).addresses().stream().filter(a -> a.length() == destination.length()).findFirst()
                         .orElseThrow(() -> f.error(fromNode, "host " + from + " has no IPv" + (destination.length() == 4 ? 4 : 6)
-                                + " tunnel address to ping from (give it an address, or a source)"));
+                                + " tunnel address to send from (give it an address, or a source)"));
             } else if (source.length() != destination.length()) {
                 throw f.error(f.get("source"), "source and destination are of different IP versions");
             }
             long offset = senders.size() > 1 ? spread * k / senders.size() : 0;
-            out.add(new Traffic.Ping(from, source, destination, start + offset, interval, count, size));
+            out.add(what.equals("ping") ? new Traffic.Ping(from, source, destination, start + offset, interval, count, size)
+                    : new Traffic.Flow(from, source, destination, port, start + offset, interval, count, size, responseSize));
         }
         return out;
+    }
+
+    /** "100/s" or "100": packets per second, 1 to 10^9. */
+    static long packetsPerSecond(String text) {
+        String t = text.strip();
+        if (t.endsWith("/s")) {
+            t = t.substring(0, t.length() - 2).strip();
+        }
+        long v;
+        try {
+            v = Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a rate: '" + text + "' (write 100/s: packets per second)");
+        }
+        if (v < 1 || v > 1_000_000_000L) {
+            throw new IllegalArgumentException("a rate from 1/s to 1000000000/s, got '" + text + "'");
+        }
+        return v;
     }
 
     /** Hosts named by {@code n}: a host, or a group pattern "spoke*". */
@@ -554,7 +779,8 @@ public final class ScenarioFile {
     // ---------------------------------------------------------------- timeline
 
     private static final List<String> ACTIONS = List.of(
-            "link", "move", "reboot", "rebind", "backlog", "power_off", "power_on", "clock", "configure");
+            "link", "move", "reboot", "rebind", "backlog", "power_off", "power_on", "clock", "configure",
+            "replay", "flood", "bitflip", "garbage", "port_scan");
 
     private TimelineEvent timelineEvent(Node n) {
         List<String> keys = new ArrayList<>(ACTIONS);
@@ -637,7 +863,7 @@ public final class ScenarioFile {
                 }
                 yield new Action.Configure(host, peers);
             }
-            default -> throw new IllegalStateException(action);
+            default -> attack(action, a);
         };
         return new TimelineEvent(at, parsed);
     }
@@ -645,7 +871,8 @@ public final class ScenarioFile {
     // ---------------------------------------------------------------- expectations
 
     private static final List<String> CHECKS = List.of(
-            "handshake_within", "pings_delivered_at_least", "pings_delivered_at_most", "no_duplicate_delivery", "endpoint_becomes",
+            "handshake_within", "pings_delivered_at_least", "pings_delivered_at_most", "flow_delivered_at_least",
+            "flow_delivered_at_most", "no_duplicate_delivery", "endpoint_becomes",
             "endpoint_unchanged", "cookie_does_not_move_endpoint", "no_reply_to_unauthenticated", "initiation_retries", "drops_include", "event_count", "event_spacing");
 
     private Expectation expectation(Node n) {
@@ -696,6 +923,20 @@ public final class ScenarioFile {
                     }
                 }
                 yield new Expectation.PingsDelivered(f.requiredText("from"), to, f.requiredValue("percent", ScenarioFile::percent),
+                        check.endsWith("least"), window(f));
+            }
+            case "flow_delivered_at_least", "flow_delivered_at_most" -> {
+                Fields f = new Fields(file, params, check, "from", "to", "percent", "between");
+                hostPattern(f.required("from"));
+                String to = null;
+                if (f.has("to")) {
+                    to = f.requiredText("to");
+                    if (!hosts.containsKey(to)) {
+                        Bytes a = f.requiredValue("to", ScenarioFile::address);
+                        to = Prefix.of(a, a.length() * 8).toString();
+                    }
+                }
+                yield new Expectation.FlowDelivered(f.requiredText("from"), to, f.requiredValue("percent", ScenarioFile::percent),
                         check.endsWith("least"), window(f));
             }
             case "endpoint_becomes" -> {
@@ -777,9 +1018,14 @@ public final class ScenarioFile {
             names.add(nat.name() + "->" + nat.outside());
             names.add(nat.outside() + "->" + nat.name());
         }
+        for (AttackerSpec a : attackers.values()) {
+            names.add(a.name());
+            names.add(a.name() + "->" + a.network());
+            names.add(a.network() + "->" + a.name());
+        }
         if (!names.contains(ref) && !ref.contains("->")) {
             String near = Fields.nearest(ref, names);
-            throw Fields.error(file, n, "no host, NAT, network or link named '" + ref + "'" + (near == null ? "" : " (did you mean '" + near + "'?)"));
+            throw Fields.error(file, n, "no host, NAT, attacker, network or link named '" + ref + "'" + (near == null ? "" : " (did you mean '" + near + "'?)"));
         }
         return ref;
     }
@@ -984,6 +1230,12 @@ public final class ScenarioFile {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a percentage: '" + text + "' (write 95 or 95%)");
         }
+    }
+
+    /** "192.0.2.1" or "2001:db8::1". */
+    private static String addressText(Bytes address) {
+        String p = Prefix.of(address, address.length() * 8).toString();
+        return p.substring(0, p.indexOf('/'));
     }
 
     private static String abbreviate(Set<String> names) {

@@ -9,12 +9,16 @@ import dev.wirelab.engine.crypto.PublicKey;
 import dev.wirelab.engine.crypto.SymmetricKey;
 import dev.wirelab.engine.device.DeviceEdit;
 import dev.wirelab.engine.device.PeerEdit;
+import dev.wirelab.sim.Attacker;
 import dev.wirelab.sim.Host;
 import dev.wirelab.sim.Link;
 import dev.wirelab.sim.Ping;
+import dev.wirelab.sim.Replay;
+import dev.wirelab.sim.UdpFlow;
 import dev.wirelab.sim.Simulation;
 import dev.wirelab.sim.WallClock;
 import dev.wirelab.sim.scenario.Scenario.Action;
+import dev.wirelab.sim.scenario.Scenario.AttackerSpec;
 import dev.wirelab.sim.scenario.Scenario.HostSpec;
 import dev.wirelab.sim.scenario.Scenario.NatSpec;
 import dev.wirelab.sim.scenario.Scenario.PeerSpec;
@@ -60,6 +64,8 @@ public final class ScenarioRun {
     private final Map<String, PublicKey> publicKeys = new LinkedHashMap<>();
     /** Each host's peer changes so far (file, then timeline): what a reboot restores, in order. */
     private final Map<String, List<Applied>> configured = new LinkedHashMap<>();
+    /** What each attacker records, by "attacker host up". */
+    private final Map<String, Replay> recordings = new LinkedHashMap<>();
 
     /** Peer changes as applied: {@code change} for timeline changes, whose AllowedIPs replace. */
     private record Applied(List<PeerSpec> peers, boolean change) {}
@@ -113,11 +119,33 @@ public final class ScenarioRun {
                 Ping.respond(host, a.toByteArray());
             }
         }
+        boolean flows = scenario.traffic().stream().anyMatch(t -> t instanceof Traffic.Flow);
+        if (flows) {
+            for (HostSpec h : scenario.hosts()) {
+                for (Bytes a : h.addresses()) {
+                    UdpFlow.receive(sim, sim.host(h.name()), a.toByteArray());
+                }
+            }
+        }
+        for (AttackerSpec a : scenario.attackers()) {
+            sim.addAttacker(a.name(), a.network(), a.endpoint(), a.up(), a.down());
+        }
+        // Replays re-inject what was recorded since the start: every link a replay names is recorded from 0.
+        for (TimelineEvent e : scenario.timeline()) {
+            if (e.action() instanceof Action.Replay r) {
+                recordings.computeIfAbsent(r.attacker() + " " + r.host() + " " + r.up(),
+                        k -> sim.attacker(r.attacker()).record(sim.links(r.host())[r.up() ? 0 : 1]));
+            }
+        }
         int flow = 0;
+        int udpFlow = 0;
         for (Traffic t : scenario.traffic()) {
             switch (t) {
                 case Traffic.Ping p -> Ping.start(sim, sim.host(p.from()), "ping:" + p.from() + ":" + flow++, p.source().toByteArray(),
                         p.destination().toByteArray(), p.startNanos(), p.intervalNanos(), p.count(), p.payloadBytes());
+                case Traffic.Flow f -> UdpFlow.start(sim, sim.host(f.from()), ++udpFlow, f.source().toByteArray(),
+                        f.destination().toByteArray(), f.port(), f.startNanos(), f.intervalNanos(), f.count(), f.payloadBytes(),
+                        f.responseBytes() == null ? -1 : f.responseBytes());
             }
         }
         for (TimelineEvent e : scenario.timeline()) {
@@ -237,6 +265,51 @@ public final class ScenarioRun {
                     clock.setDrift(now, c.driftPartsPerMillion());
                 }
                 sim.trace().record(c.host(), "timeline", "action", "clock", "wall", clock.wallAt(now));
+            }
+            case Action.Replay r -> {
+                Replay replay = recordings.get(r.attacker() + " " + r.host() + " " + r.up());
+                Attacker.Source source = r.spoofed() ? Attacker.Source.SPOOFED : Attacker.Source.OWN;
+                sim.trace().record(r.attacker(), "timeline", "action", "replay", "link", sim.links(r.host())[r.up() ? 0 : 1].name(),
+                        "recorded", replay.recorded().size(), "source", r.spoofed() ? "spoofed" : "own");
+                if (r.all()) {
+                    replay.replayAll(now, r.messageType(), source);
+                } else if (r.random() != null) {
+                    replay.replayRandom(now, r.random(), source);
+                } else {
+                    replay.replay(now, r.messageType(), r.index(), source);
+                }
+            }
+            case Action.Flood f -> {
+                Host target = sim.host(f.target());
+                sim.trace().record(f.attacker(), "timeline", "action", "flood", "target", target.endpoint().toString(),
+                        "sources", f.sources().toString(), "perSecond", f.perSecond(), "durationNanos", f.durationNanos());
+                sim.attacker(f.attacker()).handshakeFlood(target.endpoint(), publicKeys.get(f.target()), f.sources(), now,
+                        f.durationNanos(), f.perSecond());
+            }
+            case Action.BitFlip b -> {
+                Link[] links = sim.links(b.host());
+                sim.trace().record(b.attacker(), "timeline", "action", "bitflip", "host", b.host(),
+                        "direction", b.up() && b.down() ? "both" : b.up() ? "up" : "down", "probability", b.probability().toString());
+                if (b.up()) {
+                    sim.attacker(b.attacker()).flipBits(links[0], b.probability());
+                }
+                if (b.down()) {
+                    sim.attacker(b.attacker()).flipBits(links[1], b.probability());
+                }
+            }
+            case Action.Garbage g -> {
+                Attacker attacker = sim.attacker(g.attacker());
+                Host target = sim.host(g.target());
+                sim.trace().record(g.attacker(), "timeline", "action", "garbage", "target", target.endpoint().toString(), "count", g.count());
+                attacker.garbage(g.source() != null ? g.source() : attacker.endpoint(), target.endpoint(), now, g.intervalNanos(), g.count(),
+                        g.lengthMax());
+            }
+            case Action.PortScan p -> {
+                Host target = sim.host(p.target());
+                sim.trace().record(p.attacker(), "timeline", "action", "port_scan", "target", target.endpoint().toString(),
+                        "ports", p.firstPort() + "-" + p.lastPort());
+                sim.attacker(p.attacker()).portScan(target.endpoint().address(), p.firstPort(), p.lastPort(), now, p.intervalNanos(),
+                        dev.wirelab.engine.Bytes.wrap(new byte[p.probeBytes()]));
             }
             case Action.Configure c -> {
                 sim.trace().record(c.host(), "timeline", "action", "configure", "peers", c.peers().size());

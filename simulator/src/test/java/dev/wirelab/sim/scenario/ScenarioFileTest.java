@@ -77,7 +77,7 @@ class ScenarioFileTest {
                 + "endpoint, address, profile, clock, links, interface, peers", e.getMessage());
         ScenarioError top = error(BASIC + "colour: blue\n");
         assertEquals("basic.yaml:22:1: colour: unknown key; a scenario takes name, description, seed, duration, profile, networks, "
-                + "hosts, nats, traffic, timeline, expect", top.getMessage());
+                + "hosts, nats, attackers, traffic, timeline, expect", top.getMessage());
     }
 
     @Test
@@ -144,7 +144,8 @@ class ScenarioFileTest {
     @Test
     void checksThatCouldNeverMatchAreRefused() {
         assertEquals("basic.yaml:21:5: expect[0]: unknown check 'pings_delivered_atleast' (did you mean 'pings_delivered_at_least'?); "
-                + "checks: handshake_within, pings_delivered_at_least, pings_delivered_at_most, no_duplicate_delivery, endpoint_becomes, "
+                + "checks: handshake_within, pings_delivered_at_least, pings_delivered_at_most, flow_delivered_at_least, "
+                + "flow_delivered_at_most, no_duplicate_delivery, endpoint_becomes, "
                 + "endpoint_unchanged, cookie_does_not_move_endpoint, no_reply_to_unauthenticated, initiation_retries, drops_include, "
                 + "event_count, event_spacing",
                 error(BASIC.replace("pings_delivered_at_least:", "pings_delivered_atleast:")).getMessage());
@@ -163,7 +164,8 @@ class ScenarioFileTest {
     void timelineEventsTakeExactlyOneActionWithinTheRun() {
         String two = BASIC + "timeline:\n  - at: 5s\n    power_off: {host: bob}\n    power_on: {host: bob}\n";
         assertEquals("basic.yaml:25:15: timeline[0].power_on: a timeline event has exactly one action (link, move, reboot, rebind, "
-                + "backlog, power_off, power_on, clock, configure), this one has [power_off, power_on]", error(two).getMessage());
+                + "backlog, power_off, power_on, clock, configure, replay, flood, bitflip, garbage, port_scan), this one has "
+                + "[power_off, power_on]", error(two).getMessage());
         String late = BASIC + "timeline:\n  - at: 11s\n    power_off: {host: bob}\n";
         assertEquals("basic.yaml:23:9: timeline[0].at: after the scenario ends (duration 10.000 s)", error(late).getMessage());
         String noChange = BASIC + "timeline:\n  - at: 1s\n    link: {host: bob, direction: up}\n";
