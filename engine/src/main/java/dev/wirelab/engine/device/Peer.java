@@ -100,6 +100,14 @@ public final class Peer {
         return txBytes;
     }
 
+    /**
+     * The preshared key (all zeros: none), for UAPI get. The live key, not a copy: callers read it
+     * and must neither keep nor destroy it.
+     */
+    public SymmetricKey presharedKey() {
+        return handshake.presharedKey();
+    }
+
     /** Wall-clock nanoseconds of the latest completed handshake, 0 if none (UAPI last_handshake_time). */
     public long lastHandshakeWallNanos() {
         return lastHandshakeWallNanos;
