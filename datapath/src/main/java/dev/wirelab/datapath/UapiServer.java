@@ -219,6 +219,10 @@ public final class UapiServer implements AutoCloseable {
             // Device.apply validates before it changes anything: the device is as it was.
             LOG.log(Level.INFO, "UAPI set on " + socketPath + " refused: " + e.getMessage());
             return UapiErrno.EINVAL;
+        } catch (RuntimeException e) {
+            // A defect, not bad input: report it to the client as wireguard-go does (IpcErrorUnknown).
+            LOG.log(Level.ERROR, "UAPI set on " + socketPath + " failed", e);
+            return UapiErrno.ENOANO;
         } finally {
             lock.unlock();
         }
