@@ -121,6 +121,10 @@ public final class UapiServer implements AutoCloseable {
         if (!Files.exists(socketPath, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
+        // Sockets are "other" to Java; never delete a file, directory or link that happens to be there.
+        if (!Files.readAttributes(socketPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+            throw new IOException(socketPath + " exists and is not a socket");
+        }
         boolean live;
         try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socketPath))) {
             live = true;

@@ -136,6 +136,16 @@ class UapiServerTest {
         }
     }
 
+    @Test
+    void aFileThatIsNotASocketIsLeftAlone() throws IOException {
+        Path file = tmp.resolve("file.sock");
+        Files.writeString(file, "keep me");
+        IOException e = assertThrows(IOException.class, () -> UapiServer.start(file, device, lock, new SystemClock(),
+                new RecordedEffects()));
+        assertTrue(e.getMessage().contains("not a socket"), e.getMessage());
+        assertEquals("keep me", Files.readString(file));
+    }
+
     private SocketChannel connect() throws IOException {
         return SocketChannel.open(UnixDomainSocketAddress.of(socket));
     }
