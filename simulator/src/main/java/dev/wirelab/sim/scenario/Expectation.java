@@ -98,10 +98,7 @@ public sealed interface Expectation {
 
         @Override
         public Verdict check(Evidence e) {
-            Set<String> destinations = null;
-            if (to != null) {
-                destinations = new HashSet<>(e.isHost(to) ? e.addresses(to) : List.of(to.contains("/") ? to : to + (to.contains(":") ? "/128" : "/32")));
-            }
+            Set<String> destinations = destinations(e, to);
             Map<String, Set<Object>> asked = new HashMap<>();
             int requests = 0;
             for (Trace.Record r : e.select("ping.request", from)) {
@@ -121,10 +118,7 @@ public sealed interface Expectation {
             if (requests == 0) {
                 return new Verdict(describe(), false, "no echo requests were sent" + (sent.equals(Window.ALL) ? "" : " in " + sent));
             }
-            BigDecimal delivered = BigDecimal.valueOf(replies * 100L).divide(BigDecimal.valueOf(requests), 1, java.math.RoundingMode.HALF_EVEN);
-            int cmp = BigDecimal.valueOf(replies * 100L).compareTo(percent.multiply(BigDecimal.valueOf(requests)));
-            return new Verdict(describe(), atLeast ? cmp >= 0 : cmp <= 0,
-                    replies + " of " + requests + " answered (" + delivered.toPlainString() + "%)");
+            return share(describe(), replies, requests, percent, atLeast, replies + " of " + requests + " answered", "");
         }
     }
 
@@ -142,10 +136,7 @@ public sealed interface Expectation {
 
         @Override
         public Verdict check(Evidence e) {
-            Set<String> destinations = null;
-            if (to != null) {
-                destinations = new HashSet<>(e.isHost(to) ? e.addresses(to) : List.of(to.contains("/") ? to : to + (to.contains(":") ? "/128" : "/32")));
-            }
+            Set<String> destinations = destinations(e, to);
             Set<String> received = new HashSet<>();
             for (Trace.Record r : e.select("flow.recv", null)) {
                 if ("oneway".equals(r.string("kind"))) {
@@ -172,11 +163,31 @@ public sealed interface Expectation {
             if (sentCount == 0) {
                 return new Verdict(describe(), false, "no flow datagrams were sent" + (sent.equals(Window.ALL) ? "" : " in " + sent));
             }
-            BigDecimal ratio = BigDecimal.valueOf(delivered * 100L).divide(BigDecimal.valueOf(sentCount), 1, java.math.RoundingMode.HALF_EVEN);
-            int cmp = BigDecimal.valueOf(delivered * 100L).compareTo(percent.multiply(BigDecimal.valueOf(sentCount)));
-            return new Verdict(describe(), atLeast ? cmp >= 0 : cmp <= 0, delivered + " of " + sentCount + " delivered ("
-                    + ratio.toPlainString() + "%" + (requests > 0 ? "; " + requests + " requests, delivered means answered" : "") + ")");
+            return share(describe(), delivered, sentCount, percent, atLeast, delivered + " of " + sentCount + " delivered",
+                    requests > 0 ? "; " + requests + " requests, delivered means answered" : "");
         }
+    }
+
+    /**
+     * The tunnel addresses {@code to} names (a host's, or one address as a full-length prefix), or
+     * null for any destination.
+     */
+    private static Set<String> destinations(Evidence e, String to) {
+        if (to == null) {
+            return null;
+        }
+        return new HashSet<>(e.isHost(to) ? e.addresses(to) : List.of(to.contains("/") ? to : to + (to.contains(":") ? "/128" : "/32")));
+    }
+
+    /**
+     * Whether {@code part} of {@code whole} is at least (or at most) {@code percent}, compared exactly;
+     * the message shows the share rounded to 0.1 %.
+     */
+    private static Verdict share(String describe, int part, int whole, BigDecimal percent, boolean atLeast, String counted,
+            String note) {
+        BigDecimal shown = BigDecimal.valueOf(part * 100L).divide(BigDecimal.valueOf(whole), 1, java.math.RoundingMode.HALF_EVEN);
+        int cmp = BigDecimal.valueOf(part * 100L).compareTo(percent.multiply(BigDecimal.valueOf(whole)));
+        return new Verdict(describe, atLeast ? cmp >= 0 : cmp <= 0, counted + " (" + shown.toPlainString() + "%" + note + ")");
     }
 
     /** One pinger's echoes: the host, the destination and the echo identifier. */

@@ -911,7 +911,7 @@ public final class ScenarioFile {
                 yield new Expectation.HandshakeWithin(f.requiredText("host"), peerName(f.required("peer")),
                         f.requiredValue("seconds", ScenarioFile::secondsNanos), f.value("after", 0L, t -> Units.durationNanos(t, false)));
             }
-            case "pings_delivered_at_least", "pings_delivered_at_most" -> {
+            case "pings_delivered_at_least", "pings_delivered_at_most", "flow_delivered_at_least", "flow_delivered_at_most" -> {
                 Fields f = new Fields(file, params, check, "from", "to", "percent", "between");
                 hostPattern(f.required("from"));
                 String to = null;
@@ -922,22 +922,12 @@ public final class ScenarioFile {
                         to = Prefix.of(a, a.length() * 8).toString();
                     }
                 }
-                yield new Expectation.PingsDelivered(f.requiredText("from"), to, f.requiredValue("percent", ScenarioFile::percent),
-                        check.endsWith("least"), window(f));
-            }
-            case "flow_delivered_at_least", "flow_delivered_at_most" -> {
-                Fields f = new Fields(file, params, check, "from", "to", "percent", "between");
-                hostPattern(f.required("from"));
-                String to = null;
-                if (f.has("to")) {
-                    to = f.requiredText("to");
-                    if (!hosts.containsKey(to)) {
-                        Bytes a = f.requiredValue("to", ScenarioFile::address);
-                        to = Prefix.of(a, a.length() * 8).toString();
-                    }
-                }
-                yield new Expectation.FlowDelivered(f.requiredText("from"), to, f.requiredValue("percent", ScenarioFile::percent),
-                        check.endsWith("least"), window(f));
+                String from = f.requiredText("from");
+                BigDecimal percent = f.requiredValue("percent", ScenarioFile::percent);
+                boolean atLeast = check.endsWith("least");
+                yield check.startsWith("pings")
+                        ? new Expectation.PingsDelivered(from, to, percent, atLeast, window(f))
+                        : new Expectation.FlowDelivered(from, to, percent, atLeast, window(f));
             }
             case "endpoint_becomes" -> {
                 Fields f = new Fields(file, params, check, "host", "peer", "endpoint", "after");
