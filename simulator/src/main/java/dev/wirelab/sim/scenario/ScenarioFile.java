@@ -227,18 +227,22 @@ public final class ScenarioFile {
     private static final String[] HOST_KEYS = {
         "name", "count", "network", "endpoint", "address", "profile", "clock", "links", "interface", "peers"};
 
+    /** The `network` field, or the only network when there is just one; {@code what} names the thing placed. */
+    private String networkOf(Fields f, boolean declaredNetworks, String what) {
+        if (f.has("network")) {
+            return f.requiredValue("network", this::network);
+        }
+        if (!declaredNetworks || networks.size() == 1) {
+            return networks.iterator().next();
+        }
+        throw f.missing("network", "missing: this scenario declares networks " + networks + ", say which one the " + what + " is on");
+    }
+
     private void hostBasics(Node n, boolean declaredNetworks) {
         Fields f = new Fields(file, n, "a host", HOST_KEYS);
         String name = f.requiredValue("name", ScenarioFile::name);
         int count = f.value("count", 1L, Fields.integer(1, HOSTS_MAX)).intValue();
-        String network;
-        if (f.has("network")) {
-            network = f.requiredValue("network", this::network);
-        } else if (!declaredNetworks || networks.size() == 1) {
-            network = networks.iterator().next();
-        } else {
-            throw f.missing("network", "missing: this scenario declares networks " + networks + ", say which one the host is on");
-        }
+        String network = networkOf(f, declaredNetworks, "host");
         Endpoint endpoint = f.requiredValue("endpoint", ScenarioFile::endpoint);
         List<Bytes> addresses = new ArrayList<>();
         for (Node a : f.list("address")) {
@@ -466,14 +470,7 @@ public final class ScenarioFile {
         Fields f = new Fields(file, n, "an attacker", "name", "network", "endpoint", "links");
         String name = f.requiredValue("name", ScenarioFile::name);
         unique(f.get("name"), name);
-        String network;
-        if (f.has("network")) {
-            network = f.requiredValue("network", this::network);
-        } else if (!declaredNetworks || networks.size() == 1) {
-            network = networks.iterator().next();
-        } else {
-            throw f.missing("network", "missing: this scenario declares networks " + networks + ", say which one the attacker is on");
-        }
+        String network = networkOf(f, declaredNetworks, "attacker");
         Endpoint endpoint = f.requiredValue("endpoint", ScenarioFile::endpoint);
         LinkSpec[] links = f.has("links") ? links(f.get("links")) : new LinkSpec[] {LinkSpec.ideal(0), LinkSpec.ideal(0)};
         attackerNodes.put(name, n);
