@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
         versionProvider = Version.class,
         description = {
             "A WireGuard lab: one deterministic protocol engine, run in a simulated network or on a real TUN device.",
-            "It walks through a real handshake, offers WireGuard key tools and runs simulator scenarios;",
-            "the datapath and visualizer arrive with their modules. With no command it runs `handshake`.",
+            "It walks through a real handshake, offers WireGuard key tools, runs simulator scenarios and",
+            "runs a real userspace WireGuard interface (`device`) that `wg` configures. With no command it",
+            "runs `handshake`.",
         },
         commandListHeading = "%nCommands:%n",
         footerHeading = "%nExamples:%n",
@@ -34,6 +35,7 @@ import picocli.CommandLine.Spec;
             "  wirelab genkey | tee private.key | wirelab pubkey > public.key",
             "  wirelab run simulator/scenarios/roaming-client.yaml    a scenario in the simulator, checked",
             "  wirelab suite simulator/scenarios --junit out.xml     every scenario, JUnit XML for CI",
+            "  wirelab device wl0                  a userspace WireGuard interface; then `wg set wl0 …`",
             "  wirelab version                     which build, on which Java",
             "  wirelab help pubkey                 more about one command",
         })
@@ -58,6 +60,7 @@ public final class Wirelab implements Runnable {
                 .addSubcommand(new HandshakeWalkthrough())
                 .addSubcommand(new RunScenario())
                 .addSubcommand(new Suite())
+                .addSubcommand(new DeviceCommand())
                 .addSubcommand(new CommandLine.HelpCommand());
     }
 

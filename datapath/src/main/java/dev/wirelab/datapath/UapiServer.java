@@ -2,6 +2,7 @@ package dev.wirelab.datapath;
 
 import dev.wirelab.engine.Now;
 import dev.wirelab.engine.device.Device;
+import dev.wirelab.engine.device.DeviceEdit;
 import dev.wirelab.engine.device.Effects;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,12 +54,14 @@ public final class UapiServer implements AutoCloseable {
     private final Lock lock;
     private final Supplier<Now> clock;
     private final Effects effects;
+    private final AfterSet afterSet;
     private final Thread acceptor;
     private final Map<SocketChannel, Thread> connections = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
     private UapiServer(Path socketPath, Object socketFileKey, ServerSocketChannel server, Device device, Lock lock,
-            Supplier<Now> clock, Effects effects) {
+            Supplier<Now> clock, Effects effects, AfterSet afterSet) {
+        this.afterSet = afterSet;
         this.socketPath = socketPath;
         this.socketFileKey = socketFileKey;
         this.server = server;
@@ -83,6 +86,26 @@ public final class UapiServer implements AutoCloseable {
      */
     public static UapiServer start(Path socketPath, Device device, Lock lock, Supplier<Now> clock, Effects effects)
             throws IOException {
+        return start(socketPath, device, lock, clock, effects, (edit, before) -> UapiErrno.OK);
+    }
+
+    /**
+     * What the owner of the socket does after the Device took a set request, under the lock: the
+     * datapath rebinds its UDP socket when the listen port or fwmark changed.
+     */
+    @FunctionalInterface
+    public interface AfterSet {
+        /**
+         * @param edit          the request the Device took
+         * @param previousPort  the listen port before it
+         * @return {@link UapiErrno#OK}, or the errno to answer (the owner has undone what it must)
+         */
+        int applied(DeviceEdit edit, int previousPort);
+    }
+
+    /** As {@link #start(Path, Device, Lock, Supplier, Effects)}, with {@code afterSet} run after each set request. */
+    public static UapiServer start(Path socketPath, Device device, Lock lock, Supplier<Now> clock, Effects effects,
+            AfterSet afterSet) throws IOException {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(lock, "lock");
         Objects.requireNonNull(clock, "clock");
@@ -105,7 +128,7 @@ public final class UapiServer implements AutoCloseable {
             Files.move(staged, socketPath, StandardCopyOption.ATOMIC_MOVE);
             Object fileKey = Files.readAttributes(socketPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
                     .fileKey();
-            UapiServer uapi = new UapiServer(socketPath, fileKey, server, device, lock, clock, effects);
+            UapiServer uapi = new UapiServer(socketPath, fileKey, server, device, lock, clock, effects, afterSet);
             uapi.acceptor.start();
             return uapi;
         } catch (IOException | RuntimeException e) {
@@ -139,6 +162,19 @@ public final class UapiServer implements AutoCloseable {
 
     public Path socketPath() {
         return socketPath;
+    }
+
+    /**
+     * Whether the socket file is still the one this server created: a device exits when someone
+     * removes it, as wireguard.com/xplatform asks.
+     */
+    public boolean socketFilePresent() {
+        try {
+            return Objects.equals(socketFileKey, Files.readAttributes(socketPath, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS).fileKey());
+        } catch (IOException gone) {
+            return false;
+        }
     }
 
     /** Connections open right now (for tests of the bound and of shutdown). */
@@ -217,8 +253,9 @@ public final class UapiServer implements AutoCloseable {
     private int apply(UapiRequest.Set set) {
         lock.lock();
         try {
+            int previousPort = device.listenPort();
             device.apply(set.edit(), clock.get(), effects);
-            return UapiErrno.OK;
+            return afterSet.applied(set.edit(), previousPort);
         } catch (IllegalArgumentException e) {
             // Device.apply validates before it changes anything: the device is as it was.
             LOG.log(Level.INFO, "UAPI set on " + socketPath + " refused: " + e.getMessage());

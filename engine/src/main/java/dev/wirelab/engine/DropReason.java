@@ -34,7 +34,8 @@ public enum DropReason {
     NO_ROUTE("no peer's AllowedIPs contain the destination"),
     NO_ENDPOINT("the peer has no endpoint yet: configure one or wait for it to connect"),
     STAGED_QUEUE_FULL("more than 128 packets waiting for a handshake: the oldest was dropped"),
-    HANDSHAKE_GAVE_UP("no handshake completed within REKEY_ATTEMPT_TIME: waiting packets were dropped");
+    HANDSHAKE_GAVE_UP("no handshake completed within REKEY_ATTEMPT_TIME: waiting packets were dropped"),
+    HANDSHAKE_QUEUE_FULL("the datapath's queue of handshake messages waiting for the device was full");
 
     private final String description;
 

@@ -1,0 +1,257 @@
+package dev.wirelab.datapath;
+
+import dev.wirelab.engine.Bytes;
+import dev.wirelab.engine.Endpoint;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * The device's UDP socket: one dual-stack IPv6 socket (IPv4 peers appear as ::ffff:a.b.c.d and are
+ * turned back into 4-byte endpoints), or IPv4 only where the kernel has no IPv6. Raw descriptors
+ * through java.lang.foreign rather than DatagramChannel because the device needs SO_MARK (fwmark),
+ * and later batching (recvmmsg/sendmmsg), which Java does not offer.
+ *
+ * <p>One thread receives; senders are serialized by the caller (the device lock).
+ */
+public final class UdpSocket implements AutoCloseable {
+    private static final int SOCKADDR_IN6_BYTES = 28;
+    private static final int SOCKADDR_IN_BYTES = 16;
+    private static final byte[] V4_MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
+    /** Large enough that bursts from a fast peer are not dropped before the receive thread gets to them. */
+    private static final int BUFFER_BYTES = 4 << 20;
+    private static final ValueLayout.OfShort SHORT_BE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    private final int fd;
+    private final int family;
+    private final int port;
+    private final Arena arena = Arena.ofShared();
+    // Receive side (receiving thread only).
+    private final MemorySegment receiveErrno = Libc.errnoSegment(arena);
+    private final MemorySegment receivePoll = arena.allocate(Libc.POLLFD);
+    private final MemorySegment source = arena.allocate(SOCKADDR_IN6_BYTES);
+    private final MemorySegment sourceLength = arena.allocate(ValueLayout.JAVA_INT);
+    private final byte[] lastSourceBytes = new byte[18];
+    private final byte[] sourceScratch = new byte[18];
+    private Endpoint lastSource;
+    // Send side (callers serialize).
+    private final MemorySegment sendErrno = Libc.errnoSegment(arena);
+    private final MemorySegment sendPoll = arena.allocate(Libc.POLLFD);
+    private final MemorySegment destination = arena.allocate(SOCKADDR_IN6_BYTES);
+    private Endpoint lastDestination;
+    private int destinationLength;
+    private volatile boolean closed;
+
+    private UdpSocket(int fd, int family, int port) {
+        this.fd = fd;
+        this.family = family;
+        this.port = port;
+    }
+
+    /**
+     * Binds a socket to {@code port} on every address (0 picks a free port) with socket mark {@code fwmark} (0: none).
+     *
+     * @throws IOException naming the port and what to do when it is taken
+     */
+    public static UdpSocket bind(int port, int fwmark) throws IOException {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment errno = Libc.errnoSegment(call);
+            int family = Libc.AF_INET6;
+            int fd = (int) Libc.SOCKET.invokeExact(errno, family, Libc.SOCK_DGRAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                family = Libc.AF_INET; // No IPv6 in this kernel or namespace.
+                fd = (int) Libc.SOCKET.invokeExact(errno, family, Libc.SOCK_DGRAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
+            }
+            if (fd < 0) {
+                throw new Libc.NativeException("cannot open a UDP socket: " + Libc.strerror(Libc.errno(errno)), Libc.errno(errno));
+            }
+            try {
+                if (family == Libc.AF_INET6) {
+                    setOption(call, errno, fd, Libc.IPPROTO_IPV6, Libc.IPV6_V6ONLY, 0, "IPV6_V6ONLY");
+                }
+                setOption(call, errno, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, BUFFER_BYTES, "SO_RCVBUF");
+                setOption(call, errno, fd, Libc.SOL_SOCKET, Libc.SO_SNDBUF, BUFFER_BYTES, "SO_SNDBUF");
+                if (fwmark != 0) {
+                    setOption(call, errno, fd, Libc.SOL_SOCKET, Libc.SO_MARK, fwmark, "SO_MARK (fwmark)");
+                }
+                MemorySegment address = call.allocate(SOCKADDR_IN6_BYTES);
+                address.set(ValueLayout.JAVA_SHORT, 0, (short) family);
+                address.set(SHORT_BE, 2, (short) port);
+                int length = family == Libc.AF_INET6 ? SOCKADDR_IN6_BYTES : SOCKADDR_IN_BYTES;
+                if ((int) Libc.BIND.invokeExact(errno, fd, address, length) < 0) {
+                    int e = Libc.errno(errno);
+                    throw new Libc.NativeException(e == Libc.EADDRINUSE
+                            ? "UDP port " + port + " is in use (`ss -ulpn sport = :" + port
+                                    + "` shows by whom): choose another listen port"
+                            : "cannot bind UDP port " + port + ": " + Libc.strerror(e), e);
+                }
+                MemorySegment bound = call.allocate(SOCKADDR_IN6_BYTES);
+                MemorySegment boundLength = call.allocate(ValueLayout.JAVA_INT);
+                boundLength.set(ValueLayout.JAVA_INT, 0, SOCKADDR_IN6_BYTES);
+                if ((int) Libc.GETSOCKNAME.invokeExact(errno, fd, bound, boundLength) < 0) {
+                    throw new Libc.NativeException("getsockname: " + Libc.strerror(Libc.errno(errno)), Libc.errno(errno));
+                }
+                return new UdpSocket(fd, family, Short.toUnsignedInt(bound.get(SHORT_BE, 2)));
+            } catch (IOException | RuntimeException | Error e) {
+                Libc.close(fd);
+                throw e;
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    private static void setOption(Arena call, MemorySegment errno, int fd, int level, int option, int value, String what)
+            throws Throwable {
+        MemorySegment v = call.allocate(ValueLayout.JAVA_INT);
+        v.set(ValueLayout.JAVA_INT, 0, value);
+        if ((int) Libc.SETSOCKOPT.invokeExact(errno, fd, level, option, v, 4) < 0) {
+            int e = Libc.errno(errno);
+            throw new Libc.NativeException("cannot set " + what + " on the UDP socket: " + Libc.strerror(e)
+                    + (e == Libc.EPERM ? " (needs root or CAP_NET_ADMIN)" : ""), e);
+        }
+    }
+
+    /** The bound port (the kernel's choice when 0 was asked for). */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Receives one datagram into {@code buffer}, waiting at most {@code timeoutMillis}; its source is
+     * then {@link #lastSource()}.
+     *
+     * @return its length (0 is a valid, empty datagram), or -1 when nothing came in time
+     */
+    public int receive(byte[] buffer, int timeoutMillis) {
+        try {
+            while (true) {
+                sourceLength.set(ValueLayout.JAVA_INT, 0, SOCKADDR_IN6_BYTES);
+                long n = (long) Libc.RECVFROM.invokeExact(receiveErrno, fd, MemorySegment.ofArray(buffer),
+                        (long) buffer.length, 0, source, sourceLength);
+                if (n >= 0) {
+                    noteSource();
+                    return (int) n;
+                }
+                int e = Libc.errno(receiveErrno);
+                if (e != Libc.EAGAIN && e != Libc.EINTR) {
+                    return -1; // An ICMP error queued on the socket, or closing: nothing to deliver.
+                }
+                if (closed || Libc.poll(receivePoll, fd, Libc.POLLIN, timeoutMillis, receiveErrno) == 0) {
+                    return -1;
+                }
+            }
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Where the last received datagram came from; the same object while the source does not change. */
+    public Endpoint lastSource() {
+        return lastSource;
+    }
+
+    private void noteSource() {
+        int sourceFamily = Short.toUnsignedInt(source.get(ValueLayout.JAVA_SHORT, 0));
+        byte[] now = sourceScratch;
+        if (sourceFamily == Libc.AF_INET6) {
+            MemorySegment.copy(source, ValueLayout.JAVA_BYTE, 8, now, 0, 16);
+        } else {
+            System.arraycopy(V4_MAPPED_PREFIX, 0, now, 0, 12);
+            MemorySegment.copy(source, ValueLayout.JAVA_BYTE, 4, now, 12, 4);
+        }
+        now[16] = source.get(ValueLayout.JAVA_BYTE, 2);
+        now[17] = source.get(ValueLayout.JAVA_BYTE, 3);
+        if (lastSource != null && Arrays.equals(now, lastSourceBytes)) {
+            return;
+        }
+        System.arraycopy(now, 0, lastSourceBytes, 0, 18);
+        boolean v4 = Arrays.equals(now, 0, 12, V4_MAPPED_PREFIX, 0, 12);
+        byte[] address = v4 ? Arrays.copyOfRange(now, 12, 16) : Arrays.copyOf(now, 16);
+        lastSource = new Endpoint(Bytes.wrap(address), (now[16] & 0xff) << 8 | (now[17] & 0xff));
+    }
+
+    /**
+     * Sends one datagram. When the socket buffer is full it waits briefly for room, then drops, as a
+     * full NIC queue would: UDP promises no delivery and the protocol recovers.
+     *
+     * @return whether the kernel took it
+     */
+    public boolean send(Endpoint to, byte[] data, int offset, int length) {
+        if (to != lastDestination) {
+            if (!setDestination(to)) {
+                return false;
+            }
+            lastDestination = to;
+        }
+        try {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                long n = (long) Libc.SENDTO.invokeExact(sendErrno, fd, MemorySegment.ofArray(data).asSlice(offset, length),
+                        (long) length, 0, destination, destinationLength);
+                if (n >= 0) {
+                    return true;
+                }
+                int e = Libc.errno(sendErrno);
+                if (e != Libc.EAGAIN || closed) {
+                    return false; // Unreachable, no route, or a full queue: dropped, as on any network.
+                }
+                Libc.poll(sendPoll, fd, Libc.POLLOUT, 10, sendErrno);
+            }
+            return false;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    private boolean setDestination(Endpoint to) {
+        destination.fill((byte) 0);
+        byte[] address = to.address().toByteArray();
+        if (family == Libc.AF_INET6) {
+            destination.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET6);
+            destination.set(SHORT_BE, 2, (short) to.port());
+            if (address.length == 4) {
+                MemorySegment.copy(V4_MAPPED_PREFIX, 0, destination, ValueLayout.JAVA_BYTE, 8, 12);
+                MemorySegment.copy(address, 0, destination, ValueLayout.JAVA_BYTE, 20, 4);
+            } else {
+                MemorySegment.copy(address, 0, destination, ValueLayout.JAVA_BYTE, 8, 16);
+            }
+            destinationLength = SOCKADDR_IN6_BYTES;
+        } else {
+            if (address.length != 4) {
+                return false; // An IPv6 peer on a host without IPv6.
+            }
+            destination.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET);
+            destination.set(SHORT_BE, 2, (short) to.port());
+            MemorySegment.copy(address, 0, destination, ValueLayout.JAVA_BYTE, 4, 4);
+            destinationLength = SOCKADDR_IN_BYTES;
+        }
+        return true;
+    }
+
+    /** Sets the socket mark (fwmark) that policy routing uses to keep tunnel traffic out of the tunnel. */
+    public void setMark(int fwmark) throws IOException {
+        try (Arena call = Arena.ofConfined()) {
+            setOption(call, Libc.errnoSegment(call), fd, Libc.SOL_SOCKET, Libc.SO_MARK, fwmark, "SO_MARK (fwmark)");
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Closes the socket. Call after the receiving thread stopped and while no send runs. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Libc.close(fd);
+        arena.close();
+    }
+}

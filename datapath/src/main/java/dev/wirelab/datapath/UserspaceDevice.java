@@ -1,0 +1,413 @@
+package dev.wirelab.datapath;
+
+import dev.wirelab.engine.DropReason;
+import dev.wirelab.engine.Endpoint;
+import dev.wirelab.engine.Entropy;
+import dev.wirelab.engine.Now;
+import dev.wirelab.engine.Profile;
+import dev.wirelab.engine.crypto.Crypto;
+import dev.wirelab.engine.device.Device;
+import dev.wirelab.engine.device.DeviceEdit;
+import dev.wirelab.engine.device.Effects;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A userspace WireGuard interface: the engine's {@link Device} on a real TUN device and UDP socket,
+ * configured through its UAPI socket (wireguard.com/xplatform), so `wg` and `wg-quick` drive it as
+ * they drive wireguard-go.
+ *
+ * <p>Threads, all of them feeding the one Device under one lock (the engine is single-threaded by
+ * design; what runs under the lock is the protocol, not the waiting):
+ * <ul>
+ *   <li>{@code tun}: packets the kernel routes into the interface, to {@link Device#onOutbound};</li>
+ *   <li>{@code udp}: datagrams from the socket; transport data straight to {@link Device#onDatagram},
+ *       handshake messages onto a bounded queue, as the kernel does, so that a flood of initiations
+ *       cannot starve data and the queue's length tells the Device when it is under load;</li>
+ *   <li>{@code handshake}: drains that queue, reporting its length with {@link Device#noteHandshakeBacklog};</li>
+ *   <li>{@code timers}: sleeps until {@link Device#nextDeadline()} (woken early when an input makes a
+ *       deadline earlier) and once a second checks that the interface and the UAPI socket still exist
+ *       and whether someone changed the MTU;</li>
+ *   <li>the UAPI server's own threads.</li>
+ * </ul>
+ * The device stops (and {@link #awaitStopped} returns its reason) when the interface is deleted, the
+ * UAPI socket file is removed, or {@link #close} is called (the command calls it on SIGINT/SIGTERM).
+ */
+public final class UserspaceDevice implements AutoCloseable {
+    /** Handshake messages waiting at most; more are dropped (the kernel's MAX_QUEUED_INCOMING_HANDSHAKES). */
+    public static final int HANDSHAKE_QUEUE = 4096;
+    private static final int POLL_MILLIS = 200;
+    private static final long HOUSEKEEPING_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long JOIN_MILLIS = 5_000;
+    private static final System.Logger LOG = System.getLogger(UserspaceDevice.class.getName());
+
+    private final String name;
+    private final Device device;
+    /** Largest IP packet a TUN device or a UDP datagram can carry. */
+    private static final int MAX_PACKET_BYTES = 65_535;
+
+    private final ReentrantLock lock;
+    private final Condition deadlineMoved;
+    private final SystemClock clock = new SystemClock();
+    private final Tun tun;
+    private volatile UdpSocket udp;
+    private final UapiServer uapi;
+    private final Effects effects = new DatapathEffects();
+    private final ArrayBlockingQueue<Handshake> handshakes = new ArrayBlockingQueue<>(HANDSHAKE_QUEUE);
+    private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
+    private final List<Thread> threads;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile String stopReason;
+    private volatile boolean closing;
+    private long scheduledDeadline = Long.MAX_VALUE; // guarded by lock
+    private int mtu = Tun.DEFAULT_MTU; // timers thread only
+
+    private record Handshake(Endpoint from, byte[] datagram) {}
+
+    private UserspaceDevice(String name, Device device, ReentrantLock lock, Tun tun, UdpSocket udp, UapiServer uapi) {
+        this.name = name;
+        this.lock = lock;
+        this.deadlineMoved = lock.newCondition();
+        this.device = device;
+        this.tun = tun;
+        this.udp = udp;
+        this.uapi = uapi;
+        this.threads = List.of(
+                Thread.ofPlatform().name(name + " tun").unstarted(this::tunLoop),
+                Thread.ofPlatform().name(name + " udp").unstarted(this::udpLoop),
+                Thread.ofPlatform().name(name + " handshake").unstarted(this::handshakeLoop),
+                Thread.ofPlatform().name(name + " timers").unstarted(this::timerLoop));
+    }
+
+    /**
+     * Creates interface {@code name}, binds a UDP socket on a free port (until `wg set listen-port`
+     * picks one) and listens on /var/run/wireguard/NAME.sock.
+     *
+     * @throws IOException with a message a person can act on: not root, no /dev/net/tun, the name or
+     *                     the socket taken
+     */
+    public static UserspaceDevice start(String name, Profile profile) throws IOException {
+        return start(name, profile, UapiServer.socketPathFor(name));
+    }
+
+    /** As {@link #start(String, Profile)} with the UAPI socket at {@code socketPath}. */
+    public static UserspaceDevice start(String name, Profile profile, Path socketPath) throws IOException {
+        Objects.requireNonNull(profile, "profile");
+        Tun.checkName(name);
+        Device device = new Device(profile, Crypto.fastest(), new SystemEntropy());
+        Tun tun = Tun.create(name);
+        UdpSocket udp = null;
+        try {
+            udp = UdpSocket.bind(0, 0);
+            Holder holder = new Holder();
+            SystemClock clock = new SystemClock();
+            device.apply(new DeviceEdit(null, false, udp.port(), null, false, List.of()), clock.get(), holder);
+            UapiServer uapi = UapiServer.start(socketPath, device, holder.lock, clock, holder,
+                    (edit, previousPort) -> holder.owner.reconfigured(edit, previousPort));
+            UserspaceDevice d = new UserspaceDevice(name, device, holder.lock, tun, udp, uapi);
+            holder.owner = d;
+            d.threads.forEach(Thread::start);
+            return d;
+        } catch (IOException | RuntimeException e) {
+            if (udp != null) {
+                udp.close();
+            }
+            tun.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The UAPI server starts before this object exists (it may fail, and then nothing else should
+     * start), yet its callbacks belong to this object: they go through this holder. Nobody can
+     * connect before start() returns the server, and the device is set before any thread starts.
+     */
+    private static final class Holder implements Effects {
+        volatile UserspaceDevice owner;
+        final ReentrantLock lock = new ReentrantLock();
+
+        @Override
+        public void send(Endpoint to, byte[] datagram) {
+            if (owner != null) {
+                owner.effects.send(to, datagram);
+            }
+        }
+
+        @Override
+        public void deliver(byte[] packet) {
+            if (owner != null) {
+                owner.effects.deliver(packet);
+            }
+        }
+
+        @Override
+        public void drop(DropReason reason, Endpoint from) {
+            if (owner != null) {
+                owner.effects.drop(reason, from);
+            }
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path socketPath() {
+        return uapi.socketPath();
+    }
+
+    /** The UDP port bound now. */
+    public int port() {
+        return udp.port();
+    }
+
+    /** How many packets were dropped for {@code reason} so far (drops are silent on the wire). */
+    public long drops(DropReason reason) {
+        return drops.get(reason.ordinal());
+    }
+
+    /** Blocks until the device stopped, and says why. */
+    public String awaitStopped() throws InterruptedException {
+        stopped.await();
+        return stopReason;
+    }
+
+    private void stop(String reason) {
+        if (stopReason == null) {
+            stopReason = reason;
+        }
+        closing = true;
+        stopped.countDown();
+    }
+
+    // ---------------------------------------------------------------- configuration
+
+    /** Under the lock, after a UAPI set: rebinds the socket for a new port, sets a new fwmark. */
+    private int reconfigured(DeviceEdit edit, int previousPort) {
+        UdpSocket current = udp;
+        try {
+            if (edit.listenPort() != null && (edit.listenPort() == 0 || edit.listenPort() != current.port())) {
+                UdpSocket next = UdpSocket.bind(edit.listenPort(), device.fwmark());
+                udp = next; // The udp thread sees the change and closes the old socket itself.
+                device.apply(new DeviceEdit(null, false, next.port(), null, false, List.of()), clock.get(), effects);
+            } else if (edit.fwmark() != null) {
+                current.setMark(edit.fwmark());
+            }
+            return UapiErrno.OK;
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, name + ": " + e.getMessage());
+            // The Device took the port already; give it back the one still bound.
+            device.apply(new DeviceEdit(null, false, current.port(), null, false, List.of()), clock.get(), effects);
+            return e instanceof Libc.NativeException n && n.errno() == Libc.EADDRINUSE ? UapiErrno.EADDRINUSE
+                    : UapiErrno.EINVAL;
+        }
+    }
+
+    // ---------------------------------------------------------------- threads
+
+    private void tunLoop() {
+        byte[] buffer = new byte[MAX_PACKET_BYTES];
+        while (!closing) {
+            int n = tun.read(buffer, POLL_MILLIS);
+            if (n == Tun.GONE) {
+                stop("interface " + name + " was removed");
+                return;
+            }
+            if (n > 0) {
+                lock.lock();
+                try {
+                    device.onOutbound(clock.get(), buffer, 0, n, effects);
+                    wakeTimersIfEarlier();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+
+    private void udpLoop() {
+        byte[] buffer = new byte[MAX_PACKET_BYTES];
+        UdpSocket socket = udp;
+        while (!closing) {
+            if (socket != udp) {
+                socket.close(); // Rebound to another port: this thread was the last user of the old one.
+                socket = udp;
+            }
+            int n = socket.receive(buffer, POLL_MILLIS);
+            if (n < 0) {
+                continue;
+            }
+            Endpoint from = socket.lastSource();
+            if (n >= 4 && buffer[0] >= 1 && buffer[0] <= 3) {
+                if (!handshakes.offer(new Handshake(from, java.util.Arrays.copyOf(buffer, n)))) {
+                    drops.incrementAndGet(DropReason.HANDSHAKE_QUEUE_FULL.ordinal());
+                }
+                continue;
+            }
+            lock.lock();
+            try {
+                device.onDatagram(clock.get(), from, buffer, 0, n, effects);
+                wakeTimersIfEarlier();
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (socket != udp) {
+            socket.close();
+        }
+    }
+
+    private void handshakeLoop() {
+        while (!closing) {
+            Handshake h;
+            try {
+                h = handshakes.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (h == null) {
+                continue;
+            }
+            lock.lock();
+            try {
+                device.noteHandshakeBacklog(handshakes.size());
+                device.onDatagram(clock.get(), h.from(), h.datagram(), 0, h.datagram().length, effects);
+                wakeTimersIfEarlier();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Under the lock: an input may have set an earlier deadline than the timers thread sleeps to. */
+    private void wakeTimersIfEarlier() {
+        if (device.nextDeadline() < scheduledDeadline) {
+            deadlineMoved.signal();
+        }
+    }
+
+    private void timerLoop() {
+        long housekeepingAt = System.nanoTime() + HOUSEKEEPING_NANOS;
+        lock.lock();
+        try {
+            while (!closing) {
+                Now now = clock.get();
+                if (device.nextDeadline() <= now.monoNanos()) {
+                    device.onTimer(now, effects);
+                }
+                if (now.monoNanos() - housekeepingAt >= 0) {
+                    housekeepingAt = now.monoNanos() + HOUSEKEEPING_NANOS;
+                    lock.unlock();
+                    try {
+                        housekeeping();
+                    } finally {
+                        lock.lock();
+                    }
+                    continue;
+                }
+                scheduledDeadline = Math.min(device.nextDeadline(), housekeepingAt);
+                long wait = scheduledDeadline - System.nanoTime();
+                if (wait > 0) {
+                    deadlineMoved.awaitNanos(wait);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void housekeeping() {
+        if (!uapi.socketFilePresent()) {
+            stop("UAPI socket " + uapi.socketPath() + " was removed");
+            return;
+        }
+        try {
+            int now = Tun.mtu(name);
+            if (now != mtu) {
+                mtu = now;
+                lock.lock();
+                try {
+                    device.setMtu(now);
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } catch (IOException e) {
+            stop("interface " + name + " was removed");
+        }
+    }
+
+    /** Stops every thread, removes the interface and the UAPI socket. */
+    @Override
+    public void close() throws IOException {
+        stop("closed");
+        lock.lock();
+        try {
+            deadlineMoved.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        IOException failure = null;
+        try {
+            uapi.close();
+        } catch (IOException e) {
+            failure = e;
+        }
+        for (Thread t : threads) {
+            if (t != Thread.currentThread()) {
+                try {
+                    t.join(JOIN_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        udp.close();
+        tun.close();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    // ---------------------------------------------------------------- effects
+
+    /** Carries out the Device's decisions; always called under the lock, so the I/O objects are not shared. */
+    private final class DatapathEffects implements Effects {
+        @Override
+        public void send(Endpoint to, byte[] datagram) {
+            udp.send(to, datagram, 0, datagram.length);
+        }
+
+        @Override
+        public void deliver(byte[] packet) {
+            tun.write(packet, 0, packet.length);
+        }
+
+        @Override
+        public void drop(DropReason reason, Endpoint from) {
+            drops.incrementAndGet(reason.ordinal());
+        }
+    }
+
+    /** The operating system's generator, as the Device's entropy. Used under the device lock. */
+    static final class SystemEntropy implements Entropy {
+        private final SecureRandom random = new SecureRandom();
+
+        @Override
+        public void nextBytes(byte[] out) {
+            random.nextBytes(out);
+        }
+    }
+}
