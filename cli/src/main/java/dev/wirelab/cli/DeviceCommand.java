@@ -1,7 +1,7 @@
 package dev.wirelab.cli;
 
 import dev.wirelab.datapath.UapiServer;
-import dev.wirelab.datapath.UserspaceDevice;
+import dev.wirelab.datapath.DeviceMain;
 import dev.wirelab.engine.Profile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -85,43 +85,11 @@ final class DeviceCommand implements Callable<Integer> {
             err.println("wirelab device: " + e.getMessage());
             return 1;
         }
-        return foreground ? runForeground(chosen, err) : startBackground(err);
-    }
-
-    private int runForeground(Profile chosen, PrintWriter err) throws InterruptedException {
-        UserspaceDevice device;
-        try {
-            device = UserspaceDevice.start(name, chosen);
-        } catch (IOException | IllegalArgumentException e) {
-            err.println("wirelab device " + name + ": " + e.getMessage());
+        if (foreground) {
             err.flush();
-            return 1;
+            return DeviceMain.run(name, chosen, System.err);
         }
-        Thread hook = new Thread(() -> closeQuietly(device, err), "shutdown " + name);
-        Runtime.getRuntime().addShutdownHook(hook);
-        err.println("wirelab device " + name + ": interface " + name + " created, UDP port " + device.port()
-                + ", configuration socket " + device.socketPath() + " (profile " + chosen.name() + ", pid "
-                + ProcessHandle.current().pid() + ")");
-        err.flush();
-        String reason = device.awaitStopped();
-        err.println("wirelab device " + name + ": stopping: " + reason);
-        err.flush();
-        closeQuietly(device, err);
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // A signal stopped us: the hook is running already.
-        }
-        return 0;
-    }
-
-    private static void closeQuietly(UserspaceDevice device, PrintWriter err) {
-        try {
-            device.close();
-        } catch (IOException | RuntimeException e) {
-            err.println("wirelab device " + device.name() + ": while stopping: " + e.getMessage());
-            err.flush();
-        }
+        return startBackground(err);
     }
 
     /** Starts this command again with --foreground, detached, and waits until its socket answers. */
