@@ -90,9 +90,9 @@ public final class Device {
     public void apply(DeviceEdit edit, Now now, Effects out) {
         validate(edit);
         if (edit.removePrivateKey()) {
-            setIdentity(null);
+            setIdentity(null, now);
         } else if (edit.privateKey() != null) {
-            setPrivateKey(edit.privateKey());
+            setPrivateKey(edit.privateKey(), now);
         }
         if (edit.listenPort() != null) {
             listenPort = edit.listenPort();
@@ -133,7 +133,7 @@ public final class Device {
         }
     }
 
-    private void setPrivateKey(PrivateKey key) {
+    private void setPrivateKey(PrivateKey key, Now now) {
         if (identity != null && java.security.MessageDigest.isEqual(identity.privateKey().secretBytes(), key.secretBytes())) {
             return; // Same key: keep sessions, as the kernel does.
         }
@@ -143,10 +143,10 @@ public final class Device {
         if (self != null) {
             removePeer(self);
         }
-        setIdentity(next);
+        setIdentity(next, now);
     }
 
-    private void setIdentity(StaticIdentity next) {
+    private void setIdentity(StaticIdentity next, Now now) {
         identity = next;
         // Kernel and wireguard-go limit each source after a valid mac2; boringtun's global count
         // decides instead whether the device is under load (see receiveHandshake).
@@ -159,6 +159,9 @@ public final class Device {
             p.handshake.setLocal(next);
             p.keypairs.clear();
             releaseStaleIndices(p);
+            // And the next packet may start one at once: the kernel lifts the one-initiation-per-
+            // REKEY_TIMEOUT limit when it expires a peer's sessions (wg_noise_expire_current_peer_keypairs).
+            p.lastSentHandshakeMonoNanos = now.monoNanos() - INITIATION_RATE_NANOS - 1;
         }
     }
 

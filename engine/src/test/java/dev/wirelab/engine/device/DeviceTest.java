@@ -49,6 +49,19 @@ class DeviceTest {
     }
 
     @Test
+    void aNewPrivateKeyExpiresSessionsAndTheNextPacketStartsAHandshakeAtOnce() {
+        DevicePair p = established(40);
+        p.advance(S); // Well inside REKEY_TIMEOUT of the first initiation.
+        int before = p.outA.sent().size();
+        p.a.apply(DeviceEdit.privateKey(dev.wirelab.engine.crypto.PrivateKey.generate(
+                new dev.wirelab.engine.DeterministicEntropy(41))), p.now(), p.outA);
+        assertNull(p.a.peer(p.keyB).keypairs().current(), "sessions under the old key are gone");
+        p.sendFromA(64);
+        List<Integer> after = types(p.outA).subList(before, p.outA.sent().size());
+        assertEquals(List.of(1), after, "an initiation goes out at once, not after REKEY_TIMEOUT");
+    }
+
+    @Test
     void aKeepaliveConfirmsTheSessionWhenNothingIsStaged() {
         DevicePair p = new DevicePair(2);
         // a asks for a handshake by a timer-less path: persistent keepalive turned on sends one at once.
