@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 /** Short commands (`ip`, `wg`, `ping`): run to completion with a time limit, output captured. */
 public final class Command {
     /** Longest any short command may take; a hung one is killed by PID and reported. */
-    private static final long LIMIT_SECONDS = 120;
+    private static final long LIMIT_SECONDS = 300;
 
     private Command() {}
 
