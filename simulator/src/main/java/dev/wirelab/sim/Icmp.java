@@ -50,6 +50,27 @@ public final class Icmp {
         return p;
     }
 
+    /**
+     * The reply a host's stack gives to echo request {@code request}: addresses swapped, same
+     * identifier, sequence and payload (ping checks the payload comes back unchanged), checksums
+     * recomputed. Null when {@code request} is not a well-formed echo request.
+     */
+    public static byte[] replyTo(byte[] request) {
+        Echo e = parse(request);
+        if (e == null || !e.request()) {
+            return null;
+        }
+        boolean v4 = e.source().length == 4;
+        int header = v4 ? (request[0] & 0x0f) * 4 : 40;
+        int icmpLength = request.length - header;
+        byte[] p = echo(e.destination(), e.source(), e.identifier(), e.sequence(), icmpLength - 8, false);
+        System.arraycopy(request, header + 8, p, (v4 ? 20 : 40) + 8, icmpLength - 8);
+        int icmp = v4 ? 20 : 40;
+        putShort(p, icmp + 2, 0);
+        putShort(p, icmp + 2, checksum(p, icmp, icmpLength, v4 ? 0 : pseudoHeaderSum(e.destination(), e.source(), icmpLength)));
+        return p;
+    }
+
     /** The echo in {@code packet}, or null when it is not an ICMP/ICMPv6 echo request or reply. */
     public static Echo parse(byte[] packet) {
         if (packet.length >= 28 && (packet[0] & 0xf0) == 0x40 && packet[9] == 1) {
