@@ -21,6 +21,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class WgQuickReaderTest {
     static final String PRIV = "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=";
+    /** `wg pubkey` of PRIV. */
+    static final String PUB_OF_PRIV = "HIgo9xNzJMWLKASShiTqIybxZ0U3wGLiUeJ1PKf8ykw=";
     static final String PUB = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=";
     static final String PSK = "FpCyhws9cxwWoV4xELtfJvjJN+zQVRPISllRWgeopVE=";
 
