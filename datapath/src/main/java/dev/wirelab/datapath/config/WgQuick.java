@@ -583,9 +583,7 @@ public final class WgQuick {
         /** wg-quick's trap on a failed up: del_if, keeping the first failure as the one reported. */
         private void undoUp(Exception failure) {
             try {
-                if (linkExists()) {
-                    delIf();
-                }
+                delIf(); // Unconditionally, as wg-quick's trap: the implementation may have made the link.
                 if (haveSetFirewall) {
                     removeFirewall();
                 }
