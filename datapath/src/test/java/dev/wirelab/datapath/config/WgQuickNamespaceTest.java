@@ -101,11 +101,12 @@ class WgQuickNamespaceTest {
         assertEquals(3, rows.size(), dump);
         // No fwmark in the file: up chose 51820 for the default route's policy routing, as wg-quick does.
         assertEquals(List.of(PRIV, WgQuickReaderTest.PUB_OF_PRIV, "51820", "0xca6c"), List.of(rows.get(0).split("\t")));
-        String[] p1 = rows.get(1).split("\t");
+        // wireguard-go lists peers in map order: find each by its key.
+        String[] p1 = row(rows, PEER1);
         assertEquals(List.of(PEER1, "(none)", "203.0.113.5:51820", "198.51.100.0/24,fd00:2::/64"),
                 List.of(p1).subList(0, 4));
         assertEquals("25", p1[7]);
-        String[] p2 = rows.get(2).split("\t");
+        String[] p2 = row(rows, PEER2);
         assertEquals(List.of(PEER2, "(none)", "(none)", "0.0.0.0/0"), List.of(p2).subList(0, 4));
 
         String addr = run("ip", "-n", ns, "addr", "show", "dev", ifname);
@@ -139,6 +140,11 @@ class WgQuickNamespaceTest {
         WgQuickException gone = assertThrows(WgQuickException.class, () -> WgQuick.down(conf, options));
         assertTrue(gone.getMessage().startsWith("`" + ifname + "' does not exist"), gone.getMessage());
         assertTrue(progress.contains("[#] ip netns exec " + ns + " ip link delete dev " + ifname), progress.toString());
+    }
+
+    private static String[] row(List<String> rows, String publicKey) {
+        return rows.stream().skip(1).map(r -> r.split("\t")).filter(f -> f[0].equals(publicKey)).findFirst()
+                .orElseThrow(() -> new AssertionError("no peer " + publicKey + " in " + rows));
     }
 
     private static boolean waitExit(CommandRunner.Started p) throws InterruptedException {
