@@ -71,6 +71,10 @@ final class DeviceCommand implements Callable<Integer> {
             description = "where the background device writes its log (default: /var/run/wireguard/IFNAME.log)")
     private Path log;
 
+    @Option(names = "--remove-log-on-exit", paramLabel = "FILE", hidden = true,
+            description = "the background start's log, removed when the device stops cleanly")
+    private Path removeLogOnExit;
+
     @Spec
     private CommandSpec spec;
 
@@ -87,7 +91,12 @@ final class DeviceCommand implements Callable<Integer> {
         }
         if (foreground) {
             err.flush();
-            return DeviceMain.run(name, chosen, System.err);
+            int status = DeviceMain.run(name, chosen, System.err);
+            if (status == 0 && removeLogOnExit != null) {
+                // A clean stop leaves nothing worth keeping; a crash keeps its log for the post-mortem.
+                Files.deleteIfExists(removeLogOnExit);
+            }
+            return status;
         }
         return startBackground(err);
     }
@@ -105,14 +114,10 @@ final class DeviceCommand implements Callable<Integer> {
         List<String> command = new ArrayList<>();
         // setsid: a new session, so the terminal's Ctrl-C or hang-up does not reach the device.
         command.add("setsid");
-        command.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Wirelab.class.getName());
-        command.add("device");
+        command.addAll(selfCommand("device"));
         command.add("--foreground");
         command.add("--profile=" + profile);
+        command.add("--remove-log-on-exit=" + logFile);
         command.add(name);
         Process child = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -123,6 +128,7 @@ final class DeviceCommand implements Callable<Integer> {
         while (System.nanoTime() < deadline) {
             if (!child.isAlive()) {
                 err.print(Files.readString(logFile, StandardCharsets.UTF_8));
+                Files.deleteIfExists(logFile);
                 err.println("wirelab device " + name + ": did not start (exit status " + child.exitValue() + ")");
                 return 1;
             }
@@ -137,6 +143,22 @@ final class DeviceCommand implements Callable<Integer> {
         err.println("wirelab device " + name + ": no answer on " + socket + " after " + START_TIMEOUT_SECONDS
                 + " s; stopped it. Its log: " + logFile);
         return 1;
+    }
+
+    /**
+     * The command line that runs this same wirelab (this JVM, its options and classpath) with
+     * {@code subcommand}: how the device detaches, and what `wirelab up` hands to the wg-quick logic
+     * as its userspace implementation.
+     */
+    static List<String> selfCommand(String subcommand) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Wirelab.class.getName());
+        command.add(subcommand);
+        return command;
     }
 
     private static boolean answers(Path socket) {

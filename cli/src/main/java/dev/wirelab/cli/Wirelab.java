@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
             "  wirelab run simulator/scenarios/roaming-client.yaml    a scenario in the simulator, checked",
             "  wirelab suite simulator/scenarios --junit out.xml     every scenario, JUnit XML for CI",
             "  wirelab device wl0                  a userspace WireGuard interface; then `wg set wl0 …`",
+            "  wirelab up ./wl0.conf               a wg-quick style file on wirelab's device; `down` undoes it",
             "  wirelab version                     which build, on which Java",
             "  wirelab help pubkey                 more about one command",
         })
@@ -61,6 +62,8 @@ public final class Wirelab implements Runnable {
                 .addSubcommand(new RunScenario())
                 .addSubcommand(new Suite())
                 .addSubcommand(new DeviceCommand())
+                .addSubcommand(new UpDown.Up())
+                .addSubcommand(new UpDown.Down())
                 .addSubcommand(new CommandLine.HelpCommand());
     }
 

@@ -38,6 +38,7 @@ class DeviceCommandTest {
 
     Netns ns;
     Path launcher;
+    Path wirelab;
     final List<Long> started = new ArrayList<>();
 
     @BeforeEach
@@ -49,6 +50,10 @@ class DeviceCommandTest {
         Files.writeString(launcher, "#!/bin/sh\nexec '" + java + "' --enable-native-access=ALL-UNNAMED -cp '"
                 + System.getProperty("java.class.path") + "' " + Wirelab.class.getName() + " device \"$@\"\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
+        wirelab = dir.resolve("wirelab");
+        Files.writeString(wirelab, "#!/bin/sh\nexec '" + java + "' --enable-native-access=ALL-UNNAMED -cp '"
+                + System.getProperty("java.class.path") + "' " + Wirelab.class.getName() + " \"$@\"\n");
+        Files.setPosixFilePermissions(wirelab, PosixFilePermissions.fromString("rwx------"));
     }
 
     @AfterEach
@@ -143,6 +148,18 @@ class DeviceCommandTest {
 
     @Test
     void wgQuickUpAndDownUseItAsTheUserspaceImplementation() throws Exception {
+        tunnelFromConfigFile(conf -> List.of("env", "WG_QUICK_USERSPACE_IMPLEMENTATION=" + launcher, "wg-quick", "up",
+                conf.toString()), conf -> List.of("wg-quick", "down", conf.toString()));
+    }
+
+    @Test
+    void wirelabUpAndDownDoTheSameWithoutWgQuick() throws Exception {
+        tunnelFromConfigFile(conf -> List.of(wirelab.toString(), "up", conf.toString()),
+                conf -> List.of(wirelab.toString(), "down", conf.toString()));
+    }
+
+    private void tunnelFromConfigFile(java.util.function.Function<Path, List<String>> up,
+            java.util.function.Function<Path, List<String>> down) throws Exception {
         String name = Names.interfaceName("wlq");
         try (Netns peerNs = Netns.create("wl-cli-peer-")) {
             Veth.link(ns, peerNs, new String[] {"192.0.2.1/24"}, new String[] {"192.0.2.2/24"});
@@ -164,19 +181,20 @@ class DeviceCommandTest {
             go.wg("set", go.ifname(), "peer", WgDevice.pubkey(key), "allowed-ips", "198.51.100.1/32,fd00:1::1/128");
             go.up("198.51.100.2/24", "fd00:1::2/64");
 
-            Command.Result up = ns.tryRun("env", "WG_QUICK_USERSPACE_IMPLEMENTATION=" + launcher, "wg-quick", "up",
-                    conf.toString());
-            assertEquals(0, up.exit(), up.err());
-            Matcher m = BACKGROUND_PID.matcher(up.err());
-            assertTrue(m.find(), "wg-quick started wirelab's device: " + up.err());
+            Command.Result upped = ns.tryRun(up.apply(conf).toArray(String[]::new));
+            assertEquals(0, upped.exit(), upped.err());
+            Matcher m = BACKGROUND_PID.matcher(upped.err());
+            assertTrue(m.find(), "it started wirelab's device: " + upped.err());
             started.add(Long.parseLong(m.group(1)));
-            assertTrue(ns.run("wg", "show", name).contains(go.publicKey()), "wg-quick configured it through its socket");
-            assertEquals(2, Ping.replies(ns, "198.51.100.2", 2), "IPv4 through a wg-quick tunnel");
-            assertEquals(2, Ping.replies(ns, "fd00:1::2", 2), "IPv6 through a wg-quick tunnel");
+            assertTrue(ns.run("wg", "show", name).contains(go.publicKey()), "configured through its socket");
+            assertTrue(ns.run("ip", "address", "show", name).contains("198.51.100.1/24"), "address set");
+            assertEquals(2, Ping.replies(ns, "198.51.100.2", 2), "IPv4 through the tunnel");
+            assertEquals(2, Ping.replies(ns, "fd00:1::2", 2), "IPv6 through the tunnel");
 
-            Command.Result down = ns.tryRun("wg-quick", "down", conf.toString());
-            assertEquals(0, down.exit(), down.err());
-            assertTrue(exitsWithin(started.getFirst(), 10), "wg-quick down stops the device");
+            Command.Result downed = ns.tryRun(down.apply(conf).toArray(String[]::new));
+            assertEquals(0, downed.exit(), downed.err());
+            assertTrue(exitsWithin(started.getFirst(), 10), "down stops the device");
+            assertFalse(Files.exists(Path.of("/var/run/wireguard", name + ".log")), "a clean stop leaves no log behind");
         }
     }
 }

@@ -280,7 +280,13 @@ public final class WgQuick {
             List<String> full = inNamespace(argv);
             o.progress().accept("[#] " + String.join(" ", full));
             if (o.launch() == Launch.DAEMON) {
-                must(full, "");
+                CommandRunner.Result r = exec(full, "");
+                // What the daemon said (wireguard-go's banner, wirelab's "running as pid N"), as wg-quick shows it.
+                (r.stdout() + r.stderr()).lines().filter(l -> !l.isBlank()).forEach(o.progress());
+                if (!r.ok()) {
+                    throw new WgQuickException("`" + String.join(" ", full) + "' failed (exit " + r.exitCode() + ")"
+                            + stderrPart(r));
+                }
                 return Optional.empty();
             }
             try {
