@@ -53,6 +53,7 @@ public final class HarnessPeer implements AutoCloseable {
     private static final Duration TIMER_TICK = Duration.ofMillis(5);
 
     private final Netns ns;
+    private final PrivateKey key;
     private final InetAddress address;
     private final Device device;
     private final ReentrantLock lock = new ReentrantLock();
@@ -72,9 +73,10 @@ public final class HarnessPeer implements AutoCloseable {
     private volatile boolean closing;
 
     private HarnessPeer(Netns ns, InetAddress address, PrivateKey key) {
+        this.key = key;
         this.ns = ns;
         this.address = address;
-        this.device = new Device(Profile.REFERENCE, Crypto.fastest(), new SystemEntropy());
+        this.device = new Device(Profile.REFERENCE, Crypto.fastest(), new dev.wirelab.datapath.SystemEntropy());
         Now now = clock.get();
         device.apply(DeviceEdit.privateKey(key), now, effects);
         this.publicKey = device.publicKey();
@@ -94,6 +96,11 @@ public final class HarnessPeer implements AutoCloseable {
 
     public PublicKey publicKey() {
         return publicKey;
+    }
+
+    /** The harness's static identity, for crafting messages outside its Device (a test key, never a real one). */
+    public dev.wirelab.engine.noise.StaticIdentity identity() {
+        return new dev.wirelab.engine.noise.StaticIdentity(key, publicKey);
     }
 
     /** The engine Device playing the peer; use it under {@link #locked}. */
@@ -242,6 +249,11 @@ public final class HarnessPeer implements AutoCloseable {
         sent.add(new Datagram(System.nanoTime(), to, fromPort, datagram.clone()));
     }
 
+    /** As {@link #sendRaw} but not recorded: for floods, which would fill memory with copies. */
+    public void sendRawQuiet(int fromPort, InetSocketAddress to, byte[] datagram) throws IOException {
+        sockets.get(fromPort).send(ByteBuffer.wrap(datagram), to);
+    }
+
     private void receiveLoop(int port, DatagramChannel channel) {
         ByteBuffer buffer = ByteBuffer.allocate(65_536);
         while (!closing) {
@@ -263,6 +275,12 @@ public final class HarnessPeer implements AutoCloseable {
                 lock.lock();
                 try {
                     device.onDatagram(clock.get(), toEndpoint(from), bytes, 0, bytes.length, effects);
+                    // Echo replies to what was just delivered: sent after the Device returned, never from
+                    // inside one of its effects.
+                    while (!pendingReplies.isEmpty()) {
+                        byte[] reply = pendingReplies.removeFirst();
+                        device.onOutbound(clock.get(), reply, 0, reply.length, effects);
+                    }
                 } finally {
                     lock.unlock();
                 }
@@ -344,7 +362,6 @@ public final class HarnessPeer implements AutoCloseable {
             if (answerPings) {
                 byte[] reply = Icmp.replyTo(packet);
                 if (reply != null) {
-                    // Already under the lock: the Device is re-entered only after this effect returns.
                     pendingReplies.add(reply);
                 }
             }
@@ -362,15 +379,5 @@ public final class HarnessPeer implements AutoCloseable {
     /** How often the harness Device dropped something for {@code reason}. */
     public int drops(DropReason reason) {
         return drops.getOrDefault(reason, 0);
-    }
-
-    /** The operating system's generator as the Device's entropy. */
-    private static final class SystemEntropy implements dev.wirelab.engine.Entropy {
-        private final SecureRandom random = new SecureRandom();
-
-        @Override
-        public void nextBytes(byte[] out) {
-            random.nextBytes(out);
-        }
     }
 }

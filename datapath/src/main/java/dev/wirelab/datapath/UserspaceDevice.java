@@ -2,7 +2,6 @@ package dev.wirelab.datapath;
 
 import dev.wirelab.engine.DropReason;
 import dev.wirelab.engine.Endpoint;
-import dev.wirelab.engine.Entropy;
 import dev.wirelab.engine.Now;
 import dev.wirelab.engine.Profile;
 import dev.wirelab.engine.crypto.Crypto;
@@ -12,7 +11,6 @@ import dev.wirelab.engine.device.Effects;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -398,16 +396,6 @@ public final class UserspaceDevice implements AutoCloseable {
         @Override
         public void drop(DropReason reason, Endpoint from) {
             drops.incrementAndGet(reason.ordinal());
-        }
-    }
-
-    /** The operating system's generator, as the Device's entropy. Used under the device lock. */
-    static final class SystemEntropy implements Entropy {
-        private final SecureRandom random = new SecureRandom();
-
-        @Override
-        public void nextBytes(byte[] out) {
-            random.nextBytes(out);
         }
     }
 }

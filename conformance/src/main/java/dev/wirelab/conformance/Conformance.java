@@ -1,0 +1,168 @@
+package dev.wirelab.conformance;
+
+import dev.wirelab.conformance.CheckResult.Status;
+import dev.wirelab.interop.Implementation;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Runs checks against targets and reports the matrix: a table for the terminal, Markdown, and JUnit
+ * XML (one testcase per check and target) for CI.
+ */
+public final class Conformance {
+    private Conformance() {}
+
+    /** The targets that start in a namespace on this machine, by name. */
+    public static Map<String, Target> namespaceTargets() {
+        Map<String, Target> m = new LinkedHashMap<>();
+        m.put("wirelab", Target.inNamespace(Implementation.WIRELAB));
+        m.put("wireguard-go", Target.inNamespace(Implementation.WIREGUARD_GO));
+        return m;
+    }
+
+    /**
+     * Runs {@code checks} against {@code target}, one fresh lab each, reporting progress as it goes.
+     * A check that throws is an ERROR (the harness's problem), never a FAIL.
+     */
+    public static List<CheckResult> run(Target target, List<Check> checks, Path logDir, Consumer<String> progress) {
+        List<CheckResult> results = new ArrayList<>();
+        int i = 0;
+        for (Check check : checks) {
+            i++;
+            progress.accept(String.format(Locale.ROOT, "[%s %d/%d] %s …", target.name(), i, checks.size(), check.name()));
+            CheckResult r = runOne(target, check, logDir);
+            results.add(r);
+            progress.accept(String.format(Locale.ROOT, "[%s %d/%d] %s: %s — %s%s (%.1f s)", target.name(), i, checks.size(),
+                    check.name(), r.status(), r.measured(), r.detail().isEmpty() ? "" : " — " + r.detail(), r.millis() / 1000.0));
+        }
+        return results;
+    }
+
+    public static CheckResult runOne(Target target, Check check, Path logDir) {
+        long start = System.nanoTime();
+        Check.Outcome o;
+        try (Lab lab = Lab.start(target, logDir.resolve(target.name()).resolve(check.name()), check.targetKnowsHarness())) {
+            o = check.run(lab);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            o = new Check.Outcome(Status.ERROR, "interrupted", "interrupted");
+        } catch (Exception e) {
+            o = new Check.Outcome(Status.ERROR, "harness error", e.toString());
+        }
+        return new CheckResult(check.name(), target.name(), o.status(), o.measured(), o.detail(),
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** The matrix as a plain-text table: one row per check, one column per target. */
+    public static String table(List<CheckResult> results) {
+        Set<String> targets = new LinkedHashSet<>();
+        Set<String> checks = new LinkedHashSet<>();
+        Map<String, CheckResult> cell = new LinkedHashMap<>();
+        for (CheckResult r : results) {
+            targets.add(r.target());
+            checks.add(r.check());
+            cell.put(r.check() + "\u0000" + r.target(), r);
+        }
+        int w = checks.stream().mapToInt(String::length).max().orElse(5);
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-" + w + "s", "check"));
+        for (String t : targets) {
+            sb.append(String.format(Locale.ROOT, "  %-14s", t));
+        }
+        sb.append('\n');
+        for (String c : checks) {
+            sb.append(String.format(Locale.ROOT, "%-" + w + "s", c));
+            for (String t : targets) {
+                CheckResult r = cell.get(c + "\u0000" + t);
+                sb.append(String.format(Locale.ROOT, "  %-14s", r == null ? "-" : r.status()));
+            }
+            sb.append('\n');
+        }
+        sb.append('\n');
+        for (CheckResult r : results) {
+            sb.append(r.target()).append(' ').append(r.check()).append(": ").append(r.measured());
+            if (!r.detail().isEmpty()) {
+                sb.append(" — ").append(r.detail());
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** The matrix in Markdown: status and measured value in each cell. */
+    public static String markdown(List<CheckResult> results, List<Check> checks) {
+        Set<String> targets = new LinkedHashSet<>();
+        results.forEach(r -> targets.add(r.target()));
+        StringBuilder sb = new StringBuilder("| check | ");
+        sb.append(String.join(" | ", targets)).append(" |\n| --- |");
+        targets.forEach(t -> sb.append(" --- |"));
+        sb.append('\n');
+        for (Check c : checks) {
+            sb.append("| `").append(c.name()).append("` |");
+            for (String t : targets) {
+                CheckResult r = results.stream().filter(x -> x.check().equals(c.name()) && x.target().equals(t)).findFirst()
+                        .orElse(null);
+                sb.append(' ').append(r == null ? "–" : "**" + r.status() + "** " + escape(r.measured())
+                        + (r.detail().isEmpty() ? "" : " (" + escape(r.detail()) + ")")).append(" |");
+            }
+            sb.append('\n');
+        }
+        sb.append('\n');
+        for (Check c : checks) {
+            sb.append("- `").append(c.name()).append("`: ").append(c.description()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String escape(String s) {
+        return s.replace("|", "\\|").replace("\n", " ");
+    }
+
+    /** JUnit XML: one testsuite per target, one testcase per check; FAIL and ERROR are failures. */
+    public static void writeJunit(List<CheckResult> results, Path out) throws IOException {
+        Map<String, List<CheckResult>> byTarget = new LinkedHashMap<>();
+        for (CheckResult r : results) {
+            byTarget.computeIfAbsent(r.target(), k -> new ArrayList<>()).add(r);
+        }
+        StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"wirelab conformance\">\n");
+        for (Map.Entry<String, List<CheckResult>> e : byTarget.entrySet()) {
+            List<CheckResult> rs = e.getValue();
+            long failures = rs.stream().filter(r -> r.status() == Status.FAIL).count();
+            long errors = rs.stream().filter(r -> r.status() == Status.ERROR).count();
+            sb.append(String.format(Locale.ROOT, "  <testsuite name=\"conformance.%s\" tests=\"%d\" failures=\"%d\" errors=\"%d\">%n",
+                    xml(e.getKey()), rs.size(), failures, errors));
+            for (CheckResult r : rs) {
+                sb.append(String.format(Locale.ROOT, "    <testcase classname=\"conformance.%s\" name=\"%s\" time=\"%.3f\">",
+                        xml(r.target()), xml(r.check()), r.millis() / 1000.0));
+                switch (r.status()) {
+                    case FAIL -> sb.append("<failure message=\"").append(xml(r.detail())).append("\">").append(xml(r.measured()))
+                            .append("</failure>");
+                    case ERROR -> sb.append("<error message=\"").append(xml(r.detail())).append("\"/>");
+                    case DIFFERS, PASS -> sb.append("<system-out>").append(xml(r.status() + ": " + r.measured()
+                            + (r.detail().isEmpty() ? "" : " — " + r.detail()))).append("</system-out>");
+                }
+                sb.append("</testcase>\n");
+            }
+            sb.append("  </testsuite>\n");
+        }
+        sb.append("</testsuites>\n");
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(out, sb.toString(), StandardCharsets.UTF_8);
+    }
+
+    private static String xml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,34 @@
+package dev.wirelab.conformance;
+
+import dev.wirelab.interop.Netns;
+import java.io.IOException;
+
+/**
+ * A running implementation under test, reachable only through its standard interface: `wg` and `ip`
+ * run where it lives, and `ping` from its side of the tunnel.
+ */
+public interface TargetHandle extends AutoCloseable {
+    /** Its interface name. */
+    String ifname();
+
+    /** Its public key (base64). */
+    String publicKey();
+
+    /** Where the harness peer must live to reach it over the underlay. */
+    Netns harnessNamespace();
+
+    /** Runs `wg ARGS` where the target lives. */
+    String wg(String... args) throws IOException;
+
+    /** Runs `ip ARGS` where the target lives. */
+    String ip(String... args) throws IOException;
+
+    /** Pings {@code address} {@code count} times from the target's side (0.2 s apart); returns the replies. */
+    int ping(String address, int count) throws IOException;
+
+    /** Starts a ping that runs for {@code seconds} in the background (one per second), for timer checks. */
+    AutoCloseable pingInBackground(String address, int seconds) throws IOException;
+
+    @Override
+    void close();
+}
