@@ -40,7 +40,11 @@ import java.util.function.Predicate;
  * the target sends through the tunnel, and send any bytes at all (the adversary).
  */
 public final class HarnessPeer implements AutoCloseable {
-    /** Whether received datagrams reach the Device or are only recorded. */
+    /**
+     * AUTOPILOT: received datagrams reach the Device and it sends what it decides. SILENT: a dead
+     * peer; datagrams are only recorded and the Device's own sends (its timers keep running: a
+     * keepalive, a new handshake) are discarded, since any of them would reset the target's timers.
+     */
     public enum Mode { AUTOPILOT, SILENT }
 
     /** A datagram that arrived (or left), when, and through which of our ports. */
@@ -342,6 +346,9 @@ public final class HarnessPeer implements AutoCloseable {
     private final class HarnessEffects implements Effects {
         @Override
         public void send(Endpoint to, byte[] datagram) {
+            if (mode == Mode.SILENT) {
+                return;
+            }
             InetSocketAddress target = toSocketAddress(to);
             Datagram d = new Datagram(System.nanoTime(), target, sendPort, datagram);
             if (holdSends) {
