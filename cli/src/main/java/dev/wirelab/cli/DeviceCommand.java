@@ -1,5 +1,6 @@
 package dev.wirelab.cli;
 
+import dev.wirelab.datapath.CaptureFiles;
 import dev.wirelab.datapath.UapiServer;
 import dev.wirelab.datapath.DeviceMain;
 import dev.wirelab.engine.Profile;
@@ -51,6 +52,8 @@ import picocli.CommandLine.Spec;
             "  ip link del wl0                         stop it",
             "  WG_QUICK_USERSPACE_IMPLEMENTATION=/path/to/wirelab-device wg-quick up ./wl0.conf",
             "  wirelab device -f wl0                   in the foreground (logs on stderr, Ctrl-C stops it)",
+            "  wirelab device --capture wl0.pcap --keylog wl0.keys wl0",
+            "  tshark -r wl0.pcap -o wg.keylog_file:wl0.keys -d udp.port==51820,wg   decrypt (after the device stopped)",
         })
 final class DeviceCommand implements Callable<Integer> {
     /** How long the background start waits for the device to answer on its socket. */
@@ -71,6 +74,15 @@ final class DeviceCommand implements Callable<Integer> {
             description = "where the background device writes its log (default: /var/run/wireguard/IFNAME.log)")
     private Path log;
 
+    @Option(names = "--capture", paramLabel = "FILE",
+            description = "record every UDP datagram the device sends and receives to FILE (pcap, written until it stops)")
+    private Path capture;
+
+    @Option(names = "--keylog", paramLabel = "FILE",
+            description = "write the keys of every handshake to FILE (mode 0600), a Wireshark WireGuard key log "
+                    + "(wg.keylog_file). It holds the private key in clear: for test keys")
+    private Path keylog;
+
     @Spec
     private CommandSpec spec;
 
@@ -87,7 +99,7 @@ final class DeviceCommand implements Callable<Integer> {
         }
         if (foreground) {
             err.flush();
-            return DeviceMain.run(name, chosen, System.err);
+            return DeviceMain.run(name, chosen, new CaptureFiles(capture, keylog), System.err);
         }
         return startBackground(err);
     }
@@ -113,6 +125,13 @@ final class DeviceCommand implements Callable<Integer> {
         command.add("device");
         command.add("--foreground");
         command.add("--profile=" + profile);
+        // Absolute: the files are the user's, named from where they ran the command.
+        if (capture != null) {
+            command.add("--capture=" + capture.toAbsolutePath());
+        }
+        if (keylog != null) {
+            command.add("--keylog=" + keylog.toAbsolutePath());
+        }
         command.add(name);
         Process child = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
