@@ -13,14 +13,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A pcap of the device's UDP side: every datagram its socket sent or received, as an
+ * A pcap of the device's UDP side: every datagram handed to its socket or received by it, as an
  * Ethernet/IP/UDP frame with the remote's real address and port, the local port, and the wall-clock
  * time it went out or came in (nanosecond pcap, {@link PcapWriter}).
  *
  * <p>The datapath threads only put frames on a bounded queue ({@link #FRAMES_QUEUED_MAX}); a thread
  * of its own builds and writes them, so a slow disk never stalls the tunnel. When the queue is full
  * a frame is left out and counted ({@link #framesNotCaptured}), as a kernel capture drops under load.
- * {@link #close} writes what is queued and flushes the file.
+ * {@link #close} writes what is queued and flushes the file. Frames are written in the order they
+ * were queued; a datagram to send is queued (and stamped) just before the send, so cause precedes
+ * effect in the file even when the reply is received on another thread within microseconds.
  *
  * <p>The local address of each frame is the source address the kernel picks for that remote
  * ({@link UdpSocket#sourceAddressFor}): the socket is bound to every address, so it is not known

@@ -499,10 +499,12 @@ public final class UserspaceDevice implements AutoCloseable {
         @Override
         public void send(Endpoint to, byte[] datagram) {
             UdpSocket socket = udp;
-            // Only what the kernel took is on the wire, so only that is captured.
-            if (socket.send(to, datagram, 0, datagram.length) && capture != null) {
+            // Queued before the send: the reply, queued by the udp thread, can then never come first
+            // in the file. The price: a datagram the kernel refuses (no route, full buffer) is captured too.
+            if (capture != null) {
                 capture.sent(to, socket.port(), datagram, clock.get().wallNanos());
             }
+            socket.send(to, datagram, 0, datagram.length);
         }
 
         @Override
