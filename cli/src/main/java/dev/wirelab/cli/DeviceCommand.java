@@ -1,5 +1,6 @@
 package dev.wirelab.cli;
 
+import dev.wirelab.datapath.CaptureFiles;
 import dev.wirelab.datapath.UapiServer;
 import dev.wirelab.datapath.DeviceMain;
 import dev.wirelab.engine.Profile;
@@ -51,6 +52,8 @@ import picocli.CommandLine.Spec;
             "  ip link del wl0                         stop it",
             "  WG_QUICK_USERSPACE_IMPLEMENTATION=/path/to/wirelab-device wg-quick up ./wl0.conf",
             "  wirelab device -f wl0                   in the foreground (logs on stderr, Ctrl-C stops it)",
+            "  wirelab device --capture wl0.pcap --keylog wl0.keys wl0",
+            "  tshark -r wl0.pcap -o wg.keylog_file:wl0.keys -d udp.port==51820,wg   decrypt (after the device stopped)",
         })
 final class DeviceCommand implements Callable<Integer> {
     /** How long the background start waits for the device to answer on its socket. */
@@ -75,6 +78,15 @@ final class DeviceCommand implements Callable<Integer> {
             description = "the background start's log, removed when the device stops cleanly")
     private Path removeLogOnExit;
 
+    @Option(names = "--capture", paramLabel = "FILE",
+            description = "record every UDP datagram the device sends and receives to FILE (pcap, written until it stops)")
+    private Path capture;
+
+    @Option(names = "--keylog", paramLabel = "FILE",
+            description = "write the keys of every handshake to FILE (mode 0600), a Wireshark WireGuard key log "
+                    + "(wg.keylog_file). It holds the private key in clear: for test keys")
+    private Path keylog;
+
     @Spec
     private CommandSpec spec;
 
@@ -91,7 +103,7 @@ final class DeviceCommand implements Callable<Integer> {
         }
         if (foreground) {
             err.flush();
-            int status = DeviceMain.run(name, chosen, System.err);
+            int status = DeviceMain.run(name, chosen, new CaptureFiles(capture, keylog), System.err);
             if (status == 0 && removeLogOnExit != null) {
                 // A clean stop leaves nothing worth keeping; a crash keeps its log for the post-mortem.
                 Files.deleteIfExists(removeLogOnExit);
@@ -118,6 +130,13 @@ final class DeviceCommand implements Callable<Integer> {
         command.add("--foreground");
         command.add("--profile=" + profile);
         command.add("--remove-log-on-exit=" + logFile);
+        // Absolute: the files are the user's, named from where they ran the command.
+        if (capture != null) {
+            command.add("--capture=" + capture.toAbsolutePath());
+        }
+        if (keylog != null) {
+            command.add("--keylog=" + keylog.toAbsolutePath());
+        }
         command.add(name);
         Process child = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

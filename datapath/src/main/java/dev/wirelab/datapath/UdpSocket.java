@@ -209,28 +209,83 @@ public final class UdpSocket implements AutoCloseable {
     }
 
     private boolean setDestination(Endpoint to) {
-        destination.fill((byte) 0);
+        destinationLength = writeSockaddr(destination, family, to);
+        return destinationLength > 0;
+    }
+
+    /**
+     * Writes {@code to} as a sockaddr of {@code family} (IPv4 as ::ffff:a.b.c.d in an IPv6 one).
+     *
+     * @return the sockaddr's length, or -1 for an IPv6 address in an IPv4 sockaddr
+     */
+    private static int writeSockaddr(MemorySegment sockaddr, int family, Endpoint to) {
+        sockaddr.fill((byte) 0);
         byte[] address = to.address().toByteArray();
         if (family == Libc.AF_INET6) {
-            destination.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET6);
-            destination.set(SHORT_BE, 2, (short) to.port());
+            sockaddr.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET6);
+            sockaddr.set(SHORT_BE, 2, (short) to.port());
             if (address.length == 4) {
-                MemorySegment.copy(V4_MAPPED_PREFIX, 0, destination, ValueLayout.JAVA_BYTE, 8, 12);
-                MemorySegment.copy(address, 0, destination, ValueLayout.JAVA_BYTE, 20, 4);
+                MemorySegment.copy(V4_MAPPED_PREFIX, 0, sockaddr, ValueLayout.JAVA_BYTE, 8, 12);
+                MemorySegment.copy(address, 0, sockaddr, ValueLayout.JAVA_BYTE, 20, 4);
             } else {
-                MemorySegment.copy(address, 0, destination, ValueLayout.JAVA_BYTE, 8, 16);
+                MemorySegment.copy(address, 0, sockaddr, ValueLayout.JAVA_BYTE, 8, 16);
             }
-            destinationLength = SOCKADDR_IN6_BYTES;
-        } else {
-            if (address.length != 4) {
-                return false; // An IPv6 peer on a host without IPv6.
-            }
-            destination.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET);
-            destination.set(SHORT_BE, 2, (short) to.port());
-            MemorySegment.copy(address, 0, destination, ValueLayout.JAVA_BYTE, 4, 4);
-            destinationLength = SOCKADDR_IN_BYTES;
+            return SOCKADDR_IN6_BYTES;
         }
-        return true;
+        if (address.length != 4) {
+            return -1; // An IPv6 peer on a host without IPv6.
+        }
+        sockaddr.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET);
+        sockaddr.set(SHORT_BE, 2, (short) to.port());
+        MemorySegment.copy(address, 0, sockaddr, ValueLayout.JAVA_BYTE, 4, 4);
+        return SOCKADDR_IN_BYTES;
+    }
+
+    /**
+     * The local address the kernel would send from to reach {@code to} from a socket marked
+     * {@code fwmark}: connect() on a fresh UDP socket chooses the route and source address, and
+     * sends nothing. The mark matters because policy routing (wg-quick) sends unmarked packets into
+     * the tunnel; the device's own are marked and leave by the underlay.
+     *
+     * @return 4 or 16 bytes, as {@code to}'s address; null when there is no route
+     */
+    public static byte[] sourceAddressFor(Endpoint to, int fwmark) {
+        boolean v4 = to.address().length() == 4;
+        int family = v4 ? Libc.AF_INET : Libc.AF_INET6;
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment errno = Libc.errnoSegment(call);
+            int fd = (int) Libc.SOCKET.invokeExact(errno, family, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                return null;
+            }
+            try {
+                if (fwmark != 0) {
+                    setOption(call, errno, fd, Libc.SOL_SOCKET, Libc.SO_MARK, fwmark, "SO_MARK (fwmark)");
+                }
+                MemorySegment address = call.allocate(SOCKADDR_IN6_BYTES);
+                int length = writeSockaddr(address, family, to);
+                if ((int) Libc.CONNECT.invokeExact(errno, fd, address, length) < 0) {
+                    return null;
+                }
+                MemorySegment local = call.allocate(SOCKADDR_IN6_BYTES);
+                MemorySegment localLength = call.allocate(ValueLayout.JAVA_INT);
+                localLength.set(ValueLayout.JAVA_INT, 0, SOCKADDR_IN6_BYTES);
+                if ((int) Libc.GETSOCKNAME.invokeExact(errno, fd, local, localLength) < 0) {
+                    return null;
+                }
+                byte[] bytes = new byte[v4 ? 4 : 16];
+                MemorySegment.copy(local, ValueLayout.JAVA_BYTE, v4 ? 4 : 8, bytes, 0, bytes.length);
+                return bytes;
+            } finally {
+                Libc.close(fd);
+            }
+        } catch (IOException e) {
+            return null; // Setting the mark needs CAP_NET_ADMIN, which the device has; without it, no answer.
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
     }
 
     /** Sets the socket mark (fwmark) that policy routing uses to keep tunnel traffic out of the tunnel. */

@@ -1,16 +1,23 @@
 package dev.wirelab.datapath;
 
+import dev.wirelab.capture.KeylogFile;
+import dev.wirelab.capture.WireGuardKeylog;
 import dev.wirelab.engine.DropReason;
 import dev.wirelab.engine.Endpoint;
 import dev.wirelab.engine.Now;
 import dev.wirelab.engine.Profile;
 import dev.wirelab.engine.crypto.Crypto;
+import dev.wirelab.engine.crypto.PublicKey;
+import dev.wirelab.engine.crypto.SymmetricKey;
 import dev.wirelab.engine.device.Device;
 import dev.wirelab.engine.device.DeviceEdit;
 import dev.wirelab.engine.device.Effects;
+import dev.wirelab.engine.device.Peer;
+import dev.wirelab.engine.device.TraceEvent;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -40,6 +47,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  * The device stops (and {@link #awaitStopped} returns its reason) when the interface is deleted, the
  * UAPI socket file is removed, or {@link #close} is called (the command calls it on SIGINT/SIGTERM).
+ *
+ * <p>On request ({@link CaptureFiles}) it records its UDP side as a pcap ({@link DatagramCapture}) and
+ * writes a Wireshark key log: for each handshake, as initiator or responder, our static private key,
+ * the peer's public key, our ephemeral private key and the preshared key, appended as the handshake
+ * happens. Only a key log turns the engine's tracing on, because tracing is the one way the engine
+ * hands out an ephemeral key (TraceEvent.InitiatorEphemeral, ResponderEphemeral); the other trace
+ * events are dropped unread, and the cost of building them is the price of asking for a key log.
  */
 public final class UserspaceDevice implements AutoCloseable {
     /** Handshake messages waiting at most; more are dropped (the kernel's MAX_QUEUED_INCOMING_HANDSHAKES). */
@@ -60,6 +74,10 @@ public final class UserspaceDevice implements AutoCloseable {
     private final Tun tun;
     private volatile UdpSocket udp;
     private final UapiServer uapi;
+    private final DatagramCapture capture; // null: no pcap
+    private final KeylogFile keylog; // null: no key log; appended to under the lock
+    private final CaptureFiles files;
+    private volatile boolean closed;
     private final Effects effects = new DatapathEffects();
     private final ArrayBlockingQueue<Handshake> handshakes = new ArrayBlockingQueue<>(HANDSHAKE_QUEUE);
     private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
@@ -72,7 +90,8 @@ public final class UserspaceDevice implements AutoCloseable {
 
     private record Handshake(Endpoint from, byte[] datagram) {}
 
-    private UserspaceDevice(String name, Device device, ReentrantLock lock, Tun tun, UdpSocket udp, UapiServer uapi) {
+    private UserspaceDevice(String name, Device device, ReentrantLock lock, Tun tun, UdpSocket udp, UapiServer uapi,
+            DatagramCapture capture, KeylogFile keylog, CaptureFiles files) {
         this.name = name;
         this.lock = lock;
         this.deadlineMoved = lock.newCondition();
@@ -80,6 +99,9 @@ public final class UserspaceDevice implements AutoCloseable {
         this.tun = tun;
         this.udp = udp;
         this.uapi = uapi;
+        this.capture = capture;
+        this.keylog = keylog;
+        this.files = files;
         this.threads = List.of(
                 Thread.ofPlatform().name(name + " tun").unstarted(this::tunLoop),
                 Thread.ofPlatform().name(name + " udp").unstarted(this::udpLoop),
@@ -95,28 +117,50 @@ public final class UserspaceDevice implements AutoCloseable {
      *                     the socket taken
      */
     public static UserspaceDevice start(String name, Profile profile) throws IOException {
-        return start(name, profile, UapiServer.socketPathFor(name));
+        return start(name, profile, CaptureFiles.NONE);
+    }
+
+    /** As {@link #start(String, Profile)}, recording to {@code files}. */
+    public static UserspaceDevice start(String name, Profile profile, CaptureFiles files) throws IOException {
+        return start(name, profile, UapiServer.socketPathFor(name), files);
     }
 
     /** As {@link #start(String, Profile)} with the UAPI socket at {@code socketPath}. */
     public static UserspaceDevice start(String name, Profile profile, Path socketPath) throws IOException {
+        return start(name, profile, socketPath, CaptureFiles.NONE);
+    }
+
+    /** As {@link #start(String, Profile, CaptureFiles)} with the UAPI socket at {@code socketPath}. */
+    public static UserspaceDevice start(String name, Profile profile, Path socketPath, CaptureFiles files)
+            throws IOException {
         Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(files, "files");
         Tun.checkName(name);
         Device device = new Device(profile, Crypto.fastest(), new SystemEntropy());
         Tun tun = Tun.create(name);
         UdpSocket udp = null;
+        DatagramCapture capture = null;
+        KeylogFile keylog = null;
         try {
             udp = UdpSocket.bind(0, 0);
+            capture = files.pcap() == null ? null : DatagramCapture.start(files.pcap(), name);
+            keylog = files.keylog() == null ? null : KeylogFile.create(files.keylog());
             Holder holder = new Holder();
             SystemClock clock = new SystemClock();
             device.apply(new DeviceEdit(null, false, udp.port(), null, false, List.of()), clock.get(), holder);
             UapiServer uapi = UapiServer.start(socketPath, device, holder.lock, clock, holder,
                     (edit, previousPort) -> holder.owner.reconfigured(edit, previousPort));
-            UserspaceDevice d = new UserspaceDevice(name, device, holder.lock, tun, udp, uapi);
+            UserspaceDevice d = new UserspaceDevice(name, device, holder.lock, tun, udp, uapi, capture, keylog, files);
             holder.owner = d;
             d.threads.forEach(Thread::start);
             return d;
         } catch (IOException | RuntimeException e) {
+            if (keylog != null) {
+                keylog.close();
+            }
+            if (capture != null) {
+                capture.close();
+            }
             if (udp != null) {
                 udp.close();
             }
@@ -154,6 +198,19 @@ public final class UserspaceDevice implements AutoCloseable {
                 owner.effects.drop(reason, from);
             }
         }
+
+        // A `wg set` can start a handshake (a keepalive with no session yet): its keys belong in the key log too.
+        @Override
+        public boolean tracing() {
+            return owner != null && owner.effects.tracing();
+        }
+
+        @Override
+        public void trace(TraceEvent event) {
+            if (owner != null) {
+                owner.effects.trace(event);
+            }
+        }
     }
 
     public String name() {
@@ -172,6 +229,38 @@ public final class UserspaceDevice implements AutoCloseable {
     /** How many packets were dropped for {@code reason} so far (drops are silent on the wire). */
     public long drops(DropReason reason) {
         return drops.get(reason.ordinal());
+    }
+
+    /** Where this device records (CaptureFiles.NONE: nowhere). */
+    public CaptureFiles captureFiles() {
+        return files;
+    }
+
+    /** Whether {@link #close} has run to its end. */
+    public boolean closed() {
+        return closed;
+    }
+
+    /**
+     * What was recorded, for the log at stop: frames in the pcap (and how many were left out when its
+     * queue was full), handshakes in the key log; null when nothing was asked for. Exact after close.
+     */
+    public String captureSummary() {
+        if (capture == null && keylog == null) {
+            return null;
+        }
+        StringBuilder s = new StringBuilder();
+        if (capture != null) {
+            s.append(capture.framesWritten()).append(" frames in ").append(capture.file());
+            if (capture.framesNotCaptured() > 0) {
+                s.append(" (").append(capture.framesNotCaptured()).append(" left out: the capture queue was full)");
+            }
+        }
+        if (keylog != null) {
+            s.append(capture != null ? ", " : "").append(keylog.blocks()).append(" handshakes' keys in ")
+                    .append(keylog.path());
+        }
+        return s.toString();
     }
 
     /** Blocks until the device stopped, and says why. */
@@ -200,6 +289,9 @@ public final class UserspaceDevice implements AutoCloseable {
                 device.apply(new DeviceEdit(null, false, next.port(), null, false, List.of()), clock.get(), effects);
             } else if (edit.fwmark() != null) {
                 current.setMark(edit.fwmark());
+            }
+            if (capture != null) {
+                capture.fwmark(device.fwmark());
             }
             return UapiErrno.OK;
         } catch (IOException e) {
@@ -246,6 +338,9 @@ public final class UserspaceDevice implements AutoCloseable {
                 continue;
             }
             Endpoint from = socket.lastSource();
+            if (capture != null) {
+                capture.received(from, socket.port(), buffer, n, clock.get().wallNanos());
+            }
             if (n >= 4 && buffer[0] >= 1 && buffer[0] <= 3) {
                 if (!handshakes.offer(new Handshake(from, java.util.Arrays.copyOf(buffer, n)))) {
                     drops.incrementAndGet(DropReason.HANDSHAKE_QUEUE_FULL.ordinal());
@@ -374,6 +469,22 @@ public final class UserspaceDevice implements AutoCloseable {
         }
         udp.close();
         tun.close();
+        // Last, once no thread can add to them: flushes what the capture queued, closes the key log.
+        if (capture != null) {
+            try {
+                capture.close();
+            } catch (IOException e) {
+                failure = failure != null ? failure : e;
+            }
+        }
+        if (keylog != null) {
+            try {
+                keylog.close();
+            } catch (IOException e) {
+                failure = failure != null ? failure : e;
+            }
+        }
+        closed = true;
         if (failure != null) {
             throw failure;
         }
@@ -385,7 +496,13 @@ public final class UserspaceDevice implements AutoCloseable {
     private final class DatapathEffects implements Effects {
         @Override
         public void send(Endpoint to, byte[] datagram) {
-            udp.send(to, datagram, 0, datagram.length);
+            UdpSocket socket = udp;
+            // Queued before the send: the reply, queued by the udp thread, can then never come first
+            // in the file. The price: a datagram the kernel refuses (no route, full buffer) is captured too.
+            if (capture != null) {
+                capture.sent(to, socket.port(), datagram, clock.get().wallNanos());
+            }
+            socket.send(to, datagram, 0, datagram.length);
         }
 
         @Override
@@ -396,6 +513,42 @@ public final class UserspaceDevice implements AutoCloseable {
         @Override
         public void drop(DropReason reason, Endpoint from) {
             drops.incrementAndGet(reason.ordinal());
+        }
+
+        @Override
+        public boolean tracing() {
+            return keylog != null;
+        }
+
+        /** Keeps the two events that carry an ephemeral private key; the rest is not wanted here. */
+        @Override
+        public void trace(TraceEvent event) {
+            switch (event) {
+                case TraceEvent.InitiatorEphemeral e -> logKeys(e.peer(), e.ephemeralPrivateBase64());
+                case TraceEvent.ResponderEphemeral e -> logKeys(e.peer(), e.ephemeralPrivateBase64());
+                default -> {
+                }
+            }
+        }
+
+        /**
+         * Appends one handshake's block to the key log. The static private key is read now, not at
+         * start, so a `wg set private-key` is followed by the next handshake's block. The base64
+         * strings cannot be wiped; the JVM keeps them until collected, as it does the key file's text.
+         */
+        private void logKeys(PublicKey peerKey, String ephemeralPrivate) {
+            Peer peer = device.peer(peerKey);
+            SymmetricKey psk = peer == null ? null : peer.presharedKey();
+            String pskBase64 = psk == null || psk.isZero() ? null : Base64.getEncoder().encodeToString(psk.secretBytes());
+            // A handshake is only made with a private key set, so identity() is not null here.
+            WireGuardKeylog block = new WireGuardKeylog().handshake(peerKey, device.identity().privateKey().base64(),
+                    ephemeralPrivate, pskBase64);
+            try {
+                keylog.append(block);
+            } catch (IOException e) {
+                // The handshake goes on; only its decryption in Wireshark is lost. The message names no key.
+                LOG.log(Level.WARNING, name + ": cannot write the key log " + keylog.path() + ": " + e.getMessage());
+            }
         }
     }
 }

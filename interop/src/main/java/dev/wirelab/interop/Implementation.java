@@ -1,5 +1,7 @@
 package dev.wirelab.interop;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,17 +33,33 @@ public interface Implementation {
      * wirelab's device, started from this JVM's own classpath (the test's, or the wirelab jar's) on
      * the same JDK: `wirelab device -f IFNAME` without the cli module on the path.
      */
-    Implementation WIRELAB = new Implementation() {
-        @Override
-        public String name() {
-            return "wirelab";
-        }
+    Implementation WIRELAB = wirelab(null, null);
 
-        @Override
-        public List<String> command(String ifname) {
-            return List.of(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"),
-                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xshare:auto",
-                    "-cp", System.getProperty("java.class.path"), "dev.wirelab.datapath.DeviceMain", ifname);
-        }
-    };
+    /**
+     * wirelab's device recording its UDP side to {@code pcap} and its handshakes' keys to
+     * {@code keylog} (either null: not recorded); both are complete once the device stopped.
+     */
+    static Implementation wirelab(Path pcap, Path keylog) {
+        return new Implementation() {
+            @Override
+            public String name() {
+                return "wirelab";
+            }
+
+            @Override
+            public List<String> command(String ifname) {
+                List<String> command = new ArrayList<>(List.of(
+                        ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"),
+                        "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xshare:auto",
+                        "-cp", System.getProperty("java.class.path"), "dev.wirelab.datapath.DeviceMain", ifname));
+                if (pcap != null) {
+                    command.addAll(List.of("--capture", pcap.toAbsolutePath().toString()));
+                }
+                if (keylog != null) {
+                    command.addAll(List.of("--keylog", keylog.toAbsolutePath().toString()));
+                }
+                return command;
+            }
+        };
+    }
 }

@@ -363,6 +363,8 @@ public final class Host implements Receiver {
                     tapInitiation(e);
                     yield "wg.ephemeral";
                 }
+                // The initiator's keys already decrypt every simulated session: not in the trace.
+                case TraceEvent.ResponderEphemeral e -> null;
                 case TraceEvent.ResponseSent e -> {
                     f.put("peer", e.peer().base64());
                     f.put("index", Integer.toUnsignedString(e.localIndex()));

@@ -640,7 +640,12 @@ public final class Device {
         int localIndex = allocateIndex(peer);
         List<NoiseStep> steps = new ArrayList<>();
         NoiseTrace trace = out.tracing() ? NoiseTrace.collecting(steps) : NoiseTrace.OFF;
-        Outcome<Response> created = peer.handshake.createResponse(PrivateKey.generate(entropy), localIndex, trace);
+        PrivateKey ephemeral = PrivateKey.generate(entropy);
+        if (out.tracing()) {
+            // Before the handshake destroys it: a key-logging device needs it to decrypt peer-initiated sessions.
+            out.trace(new TraceEvent.ResponderEphemeral(peer.publicKey, localIndex, ephemeral.base64()));
+        }
+        Outcome<Response> created = peer.handshake.createResponse(ephemeral, localIndex, trace);
         if (created instanceof Outcome.Dropped<Response>(DropReason reason)) {
             releaseStaleIndices(peer);
             drop(out, reason, null, peer.publicKey);

@@ -7,8 +7,9 @@ import dev.wirelab.engine.noise.NoiseStep;
 
 /**
  * What the protocol did, step by step: what the simulator records, scenario checks assert on and
- * the visualizer draws. Peers are named by public key. Only {@link HandshakeStep} carries secrets,
- * and only callers that asked for traces get any.
+ * the visualizer draws. Peers are named by public key. Only {@link HandshakeStep},
+ * {@link InitiatorEphemeral} and {@link ResponderEphemeral} carry secrets, and only callers that
+ * asked for traces get any.
  */
 public sealed interface TraceEvent {
     /** One Noise step with C and H before and after (see {@link NoiseStep}). */
@@ -22,7 +23,28 @@ public sealed interface TraceEvent {
      * LOCAL_EPHEMERAL_PRIVATE_KEY. A secret, emitted only to callers that asked for traces
      * (simulations export it as a keylog so captures decrypt).
      */
-    record InitiatorEphemeral(PublicKey peer, int localIndex, String ephemeralPrivateBase64) implements TraceEvent {}
+    record InitiatorEphemeral(PublicKey peer, int localIndex, String ephemeralPrivateBase64) implements TraceEvent {
+        /** The key goes to a keylog only, never into a log line by accident. */
+        @Override
+        public String toString() {
+            return "InitiatorEphemeral[peer=" + peer + ", localIndex=" + Integer.toUnsignedString(localIndex)
+                    + ", ephemeral private key redacted]";
+        }
+    }
+
+    /**
+     * The ephemeral private key of a response we sent, base64: the responder's
+     * LOCAL_EPHEMERAL_PRIVATE_KEY. With our static private key it lets Wireshark decrypt a handshake
+     * the peer initiated (packet-wireguard.c needs Epriv_r for the response). A secret, emitted only
+     * to callers that asked for traces (a running device that writes a keylog).
+     */
+    record ResponderEphemeral(PublicKey peer, int localIndex, String ephemeralPrivateBase64) implements TraceEvent {
+        @Override
+        public String toString() {
+            return "ResponderEphemeral[peer=" + peer + ", localIndex=" + Integer.toUnsignedString(localIndex)
+                    + ", ephemeral private key redacted]";
+        }
+    }
 
     record ResponseSent(PublicKey peer, int localIndex, int remoteIndex, Endpoint to) implements TraceEvent {}
 

@@ -1,5 +1,7 @@
 package dev.wirelab.sim.capture;
 
+import dev.wirelab.capture.PcapWriter;
+import dev.wirelab.capture.WireGuardKeylog;
 import dev.wirelab.engine.Bytes;
 import dev.wirelab.engine.Endpoint;
 import dev.wirelab.sim.Datagram;
@@ -154,7 +156,7 @@ public final class SimCapture implements Wiretap {
     public WireGuardKeylog keylog() {
         WireGuardKeylog log = new WireGuardKeylog();
         for (InitiatorKeys k : handshakes) {
-            log.handshake(k);
+            log.handshake(k.peer(), k.localStaticPrivate(), k.localEphemeralPrivate(), k.presharedKey());
         }
         return log;
     }

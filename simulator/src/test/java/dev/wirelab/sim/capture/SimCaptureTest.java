@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wirelab.capture.PcapWriter;
 import dev.wirelab.engine.Endpoint;
 import dev.wirelab.engine.Profile;
 import dev.wirelab.engine.Protocol;

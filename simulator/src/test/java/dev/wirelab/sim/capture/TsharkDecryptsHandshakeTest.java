@@ -1,5 +1,8 @@
 package dev.wirelab.sim.capture;
 
+import dev.wirelab.capture.PcapWriter;
+import dev.wirelab.capture.Tshark;
+import dev.wirelab.capture.WireGuardKeylog;
 import dev.wirelab.engine.transport.KeypairLimits;
 import static dev.wirelab.engine.EnginePair.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wirelab.capture.Tshark;
 import dev.wirelab.engine.Endpoint;
 import dev.wirelab.engine.Profile;
 import dev.wirelab.engine.Protocol;

@@ -3,6 +3,7 @@ package dev.wirelab.sim.capture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wirelab.capture.Tshark;
 import dev.wirelab.sim.scenario.Scenario;
 import dev.wirelab.sim.scenario.ScenarioFile;
 import dev.wirelab.sim.scenario.ScenarioRun;

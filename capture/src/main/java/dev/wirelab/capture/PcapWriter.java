@@ -1,4 +1,4 @@
-package dev.wirelab.sim.capture;
+package dev.wirelab.capture;
 
 import dev.wirelab.engine.Endpoint;
 import java.io.BufferedOutputStream;

@@ -1,4 +1,4 @@
-package dev.wirelab.sim.capture;
+package dev.wirelab.capture;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,16 +17,18 @@ import java.util.concurrent.TimeUnit;
  * Noise handshake from the keys with libgcrypt, sharing no code with wirelab.
  *
  * <p>A missing tshark is a failure, not a skip: CI installs Debian's tshark package, and a test
- * that silently does not run proves nothing.
+ * that silently does not run proves nothing. It lives in main code, not in a test jar, because the
+ * simulator's and the interop module's tests both use it; its failures are AssertionErrors because
+ * a test is all it serves.
  */
-final class Tshark {
+public final class Tshark {
     private static final Path DEBIAN_PATH = Path.of("/usr/bin/tshark");
     /** tshark decodes a few thousand frames in seconds; this bounds a hung process. */
     private static final long TIMEOUT_SECONDS = 120;
 
     /** One dissected frame: each field with all its occurrences, in protocol-tree order (outer first). */
-    record Frame(int number, Map<String, List<String>> fields) {
-        List<String> all(String field) {
+    public record Frame(int number, Map<String, List<String>> fields) {
+        public List<String> all(String field) {
             List<String> v = fields.get(field);
             if (v == null) {
                 throw new IllegalArgumentException("field not requested from tshark: " + field);
@@ -35,7 +37,7 @@ final class Tshark {
         }
 
         /** The only occurrence of {@code field}, or null when absent; fails if it occurs more than once. */
-        String one(String field) {
+        public String one(String field) {
             List<String> v = all(field);
             if (v.size() > 1) {
                 throw new AssertionError("frame " + number + ": " + field + " occurs " + v.size() + " times: " + v);
@@ -47,18 +49,30 @@ final class Tshark {
          * Whether a boolean field is present and true. tshark 4.0 prints booleans in -T fields as
          * 1/0; 4.2 and later print True/False.
          */
-        boolean isTrue(String field) {
+        public boolean isTrue(String field) {
             String v = one(field);
             return "1".equals(v) || "True".equalsIgnoreCase(v);
         }
     }
 
-    record Result(List<String> commandLine, List<Frame> frames, String stderr) {}
+    public record Result(List<String> commandLine, List<Frame> frames, String stderr) {}
 
     private Tshark() {}
 
+    /**
+     * The shortest command a person runs to see {@code pcap} decrypted with {@code keylog}, WireGuard
+     * dissected on each of {@code ports} (tshark's heuristic finds only some of it otherwise).
+     */
+    public static String userCommand(Path pcap, Path keylog, List<Integer> ports) {
+        StringBuilder s = new StringBuilder("tshark -r " + pcap + " -o wg.keylog_file:" + keylog);
+        for (int port : ports) {
+            s.append(" -d udp.port==").append(port).append(",wg");
+        }
+        return s.toString();
+    }
+
     /** The tshark executable, or an AssertionError saying how to install it. */
-    static Path locate() {
+    public static Path locate() {
         if (Files.isExecutable(DEBIAN_PATH)) {
             return DEBIAN_PATH;
         }
@@ -81,7 +95,7 @@ final class Tshark {
      * and returns {@code fields} per frame. {@code workDir} receives an empty Wireshark profile so
      * that a user's own preferences cannot change the result.
      */
-    static Result fields(Path pcap, Path keylog, List<Integer> ports, List<String> fields, Path workDir)
+    public static Result fields(Path pcap, Path keylog, List<Integer> ports, List<String> fields, Path workDir)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(locate().toString(), "-n", "-r", pcap.toString(),
                 "-o", "wg.keylog_file:" + keylog,
