@@ -26,8 +26,11 @@ import java.util.zip.GZIPOutputStream;
  * (Documentation/driver-api/early-userspace/buffer-format.rst).
  */
 public final class Initramfs {
-    /** What the guest needs from the kernel: its NIC driver and WireGuard. Dependencies are added. */
-    static final List<String> MODULES = List.of("virtio_net", "wireguard");
+    /**
+     * What the guest needs from the kernel: the virtio PCI transport and NIC driver, and WireGuard.
+     * Dependencies are added; built-in ones skipped.
+     */
+    static final List<String> MODULES = List.of("virtio_pci", "virtio_net", "wireguard");
 
     private static final Path BUSYBOX = Path.of("/bin/busybox");
     private static final Path WG = Path.of("/usr/bin/wg");

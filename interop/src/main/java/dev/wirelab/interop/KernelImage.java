@@ -5,9 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -75,11 +77,31 @@ public record KernelImage(String version, Path vmlinuz, Path modulesDir) {
      */
     public List<Path> loadOrder(List<String> names) throws IOException {
         Map<String, List<Path>> deps = moduleDependencies();
+        Set<String> builtin = builtinModules();
         List<Path> order = new ArrayList<>();
         for (String name : names) {
+            // Debian builds some drivers in on one kernel and as modules on another (virtio_pci: built
+            // in on 6.12, a module on 6.1); a built-in one needs nothing loaded.
+            if (!deps.containsKey(name) && builtin.contains(name)) {
+                continue;
+            }
             visit(name, deps, order, new ArrayList<>());
         }
         return order;
+    }
+
+    /** The names in modules.builtin: drivers compiled into this kernel. */
+    public Set<String> builtinModules() throws IOException {
+        Path f = modulesDir.resolve("modules.builtin");
+        Set<String> names = new HashSet<>();
+        if (Files.isReadable(f)) {
+            for (String line : Files.readAllLines(f)) {
+                if (!line.isBlank()) {
+                    names.add(moduleName(Path.of(line.strip())));
+                }
+            }
+        }
+        return names;
     }
 
     private static void visit(String name, Map<String, List<Path>> deps, List<Path> order, List<String> path)

@@ -88,7 +88,11 @@ public final class KernelVm implements AutoCloseable {
      * guest's /init is ready for commands. Console and qemu logs go to {@code logDir}.
      */
     public static KernelVm boot(Netns ns, Path logDir) throws IOException, InterruptedException {
-        KernelImage kernel = KernelImage.find();
+        return boot(ns, KernelImage.find(), logDir);
+    }
+
+    /** As {@link #boot(Netns, Path)}, with a kernel of the caller's choice. */
+    public static KernelVm boot(Netns ns, KernelImage kernel, Path logDir) throws IOException, InterruptedException {
         Files.createDirectories(logDir);
         String tap = Names.interfaceName("wltap");
         Path tempDir = Files.createTempDirectory("wl-vm-");
@@ -132,7 +136,7 @@ public final class KernelVm implements AutoCloseable {
         console.log("host: qemu pid " + qemu.pid() + ", kernel " + kernel.version() + ", tap " + tap + " in " + ns);
         Matcher ready;
         try {
-            ready = console.await(READY, deadline, this::qemuAlive);
+            ready = console.await(READY, "/init's ready line", deadline, this::qemuAlive);
         } catch (IOException e) {
             Matcher failed = FAILED.matcher(console.tail());
             throw new IOException("guest did not become ready" + (failed.find() ? " (" + failed.group() + ")" : "")
@@ -223,7 +227,8 @@ public final class KernelVm implements AutoCloseable {
         console.log("host> " + id + " " + shellCommand);
         console.send(id + " " + shellCommand + "\n");
         try {
-            Matcher m = console.await(done, System.nanoTime() + limit.toNanos(), this::qemuAlive);
+            Matcher m = console.await(done, "the end marker " + id + " within " + limit.toMillis() + " ms",
+                    System.nanoTime() + limit.toNanos(), this::qemuAlive);
             return new Result(shellCommand, Integer.parseInt(m.group(2)), m.group(1).replace("\r", ""));
         } catch (IOException e) {
             broken = true;
@@ -363,7 +368,7 @@ public final class KernelVm implements AutoCloseable {
          * end; an IOException if {@code deadline} (System.nanoTime) passes, the console closes, or
          * {@code alive} turns false first.
          */
-        synchronized Matcher await(Pattern pattern, long deadline, java.util.function.BooleanSupplier alive)
+        synchronized Matcher await(Pattern pattern, String what, long deadline, java.util.function.BooleanSupplier alive)
                 throws IOException, InterruptedException {
             while (true) {
                 Matcher m = pattern.matcher(pending);
@@ -374,12 +379,11 @@ public final class KernelVm implements AutoCloseable {
                     return result;
                 }
                 if (closed || !alive.getAsBoolean()) {
-                    throw new IOException("console closed (qemu exited) before " + pattern.pattern() + "; last output: "
-                            + tail());
+                    throw new IOException("console closed (qemu exited) before " + what + "; last output: " + tail());
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new IOException("no " + pattern.pattern() + " within the time limit; last output: " + tail());
+                    throw new IOException("no " + what + "; last output: " + tail());
                 }
                 // Woken by every chunk read; the cap re-checks qemu being alive without a chunk.
                 TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
