@@ -29,9 +29,10 @@ public final class KernelTarget implements AutoCloseable {
     public static KernelTarget create(KernelVm vm, String ifname, int listenPort)
             throws IOException {
         vm.exec("ip link add " + quote(ifname) + " type wireguard");
-        String keyFile = "/tmp/" + ifname + ".key";
-        vm.exec("umask 077 && wg genkey > " + quote(keyFile) + " && wg set " + quote(ifname) + " private-key "
-                + quote(keyFile) + " listen-port " + listenPort);
+        // The file lives only until the kernel holds the key; removed whether `wg set` worked or not.
+        String keyFile = quote("/tmp/" + ifname + ".key");
+        vm.exec("(umask 077 && wg genkey > " + keyFile + " && wg set " + quote(ifname) + " private-key " + keyFile
+                + " listen-port " + listenPort + "); status=$?; rm -f " + keyFile + "; exit $status");
         String pub = vm.exec("wg show " + quote(ifname) + " public-key").strip();
         return new KernelTarget(vm, ifname, pub);
     }
