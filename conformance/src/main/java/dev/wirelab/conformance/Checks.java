@@ -303,26 +303,42 @@ public final class Checks {
             }
         });
         long t0 = lab.harness.now();
+        Datagram firstCookie;
+        Datagram harnessCookie;
+        long floodAtCookie;
+        long t1;
         try {
-            Datagram cookie = lab.harness.await(t0, d -> d.type() == TYPE_COOKIE, Duration.ofSeconds(10));
-            if (cookie == null) {
+            firstCookie = lab.harness.await(t0, d -> d.type() == TYPE_COOKIE, Duration.ofSeconds(10));
+            if (firstCookie == null) {
                 return fail(sent.get() + " initiations sent, no cookie reply in 10 s",
                         "the target never answered with a cookie reply under a flood");
             }
-            long floodAtCookie = sent.get();
-            long t1 = lab.harness.now();
-            // The harness's own handshake while the flood goes on: its first initiation gets a cookie
-            // reply, the retransmission 5 s later carries mac2 and must be processed.
-            boolean handshake = lab.harness.ping(Lab.HARNESS_TUNNEL_BYTES, Lab.TARGET_TUNNEL_BYTES, 1, Duration.ofSeconds(13));
-            long cookiesToHarness = lab.harness.receivedSince(t1).stream()
-                    .filter(d -> d.type() == TYPE_COOKIE && d.localPort() == Lab.HARNESS_PORT).count();
-            return expect(handshake, "first cookie reply after " + floodAtCookie + " flood initiations (" + ms(cookie.monoNanos() - t0)
-                    + "); harness got " + cookiesToHarness + " cookie reply(ies), handshake " + (handshake ? "completed with mac2" : "FAILED")
-                    + " in " + ms(lab.harness.now() - t1), "under load, a handshake with a valid mac2 must still complete");
+            floodAtCookie = sent.get();
+            // Under load now: the harness's own initiation (a ping starts it) must get a cookie reply too.
+            // While the flood lasts, a full handshake queue may drop it, as any implementation may; its
+            // retransmission 5 s later tries again.
+            t1 = lab.harness.now();
+            lab.harness.sendEcho(Lab.HARNESS_TUNNEL_BYTES, Lab.TARGET_TUNNEL_BYTES, 1);
+            harnessCookie = lab.harness.await(t1, d -> d.type() == TYPE_COOKIE && d.localPort() == Lab.HARNESS_PORT,
+                    Duration.ofSeconds(12));
         } finally {
             flooding.set(false);
             flood.join();
         }
+        if (harnessCookie == null) {
+            return fail("first cookie reply after " + floodAtCookie + " flood initiations; none to the harness's own initiation",
+                    "the harness's initiation got no cookie reply under load");
+        }
+        // The flood is over; the next initiation carries mac2 made with the cookie and completes the handshake.
+        boolean handshake = lab.harness.awaitEchoReply(1, Duration.ofSeconds(8));
+        boolean mac2 = lab.harness.sent().stream()
+                .filter(d -> d.type() == TYPE_INITIATION && d.monoNanos() > harnessCookie.monoNanos())
+                .anyMatch(d -> !allZero(Arrays.copyOfRange(d.bytes(), Initiation.OFFSET_MAC2, Initiation.OFFSET_MAC2 + 16)));
+        return expect(handshake && mac2, "first cookie reply after " + floodAtCookie + " flood initiations ("
+                + ms(firstCookie.monoNanos() - t0) + "); the harness's initiation answered with a cookie after "
+                + ms(harnessCookie.monoNanos() - t1) + "; next initiation " + (mac2 ? "with mac2" : "WITHOUT mac2")
+                + ", handshake " + (handshake ? "completed" : "FAILED"),
+                "after a cookie reply, an initiation with a valid mac2 must complete the handshake");
     }
 
     private static Check.Outcome cookieDoesNotRoam(Lab lab) throws Exception {

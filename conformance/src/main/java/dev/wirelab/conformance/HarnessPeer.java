@@ -219,25 +219,36 @@ public final class HarnessPeer implements AutoCloseable {
         }
     }
 
+    /** The ICMP identifier of the harness's own pings. */
+    private static final int ECHO_IDENTIFIER = 0x574c; // "WL"
+
     /**
      * Sends an echo request through the tunnel and waits for its reply.
      *
      * @return whether the reply was delivered within {@code timeout}
      */
     public boolean ping(byte[] source, byte[] destination, int sequence, Duration timeout) throws InterruptedException {
-        int identifier = 0x574c; // "WL"
-        int before = delivered.size();
-        sendInner(Icmp.echoRequest(source, destination, identifier, sequence, 56));
+        sendEcho(source, destination, sequence);
+        return awaitEchoReply(sequence, timeout);
+    }
+
+    /** Sends an echo request through the tunnel without waiting. */
+    public void sendEcho(byte[] source, byte[] destination, int sequence) {
+        sendInner(Icmp.echoRequest(source, destination, ECHO_IDENTIFIER, sequence, 56));
+    }
+
+    /** Waits up to {@code timeout} for the echo reply to the harness's request {@code sequence}. */
+    public boolean awaitEchoReply(int sequence, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            for (int i = before; i < delivered.size(); i++) {
-                Icmp.Echo e = Icmp.parse(delivered.get(i));
-                if (e != null && !e.request() && e.identifier() == identifier && e.sequence() == sequence) {
+        do {
+            for (byte[] packet : delivered) {
+                Icmp.Echo e = Icmp.parse(packet);
+                if (e != null && !e.request() && e.identifier() == ECHO_IDENTIFIER && e.sequence() == sequence) {
                     return true;
                 }
             }
             Thread.sleep(2);
-        }
+        } while (System.nanoTime() - deadline < 0);
         return false;
     }
 

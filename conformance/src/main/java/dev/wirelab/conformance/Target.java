@@ -1,6 +1,8 @@
 package dev.wirelab.conformance;
 
 import dev.wirelab.interop.Implementation;
+import dev.wirelab.interop.KernelTarget;
+import dev.wirelab.interop.KernelVm;
 import dev.wirelab.interop.Netns;
 import dev.wirelab.interop.Ping;
 import dev.wirelab.interop.Proc;
@@ -23,6 +25,9 @@ public interface Target {
      * {@link Lab#TARGET_UNDERLAY}, reachable from {@link Lab#HARNESS_UNDERLAY} in the namespace it returns.
      */
     TargetHandle start(Path logDir) throws Exception;
+
+    /** Releases what instances shared (a booted VM); called once after the last check. */
+    default void close() {}
 
     /** A userspace implementation started in its own namespace, linked to the harness's by a veth pair. */
     static Target inNamespace(Implementation implementation) {
@@ -56,6 +61,109 @@ public interface Target {
                 return name();
             }
         };
+    }
+
+    /**
+     * Kernel WireGuard in a qemu VM ({@link KernelVm}): booted once, at the first check, in the
+     * harness's namespace with the guest at {@link Lab#TARGET_UNDERLAY}; each check gets a new `wg0`,
+     * which for the kernel is a new instance (all state is per interface).
+     */
+    static Target kernel() {
+        return new Target() {
+            private Netns ns;
+            private KernelVm vm;
+
+            @Override
+            public String name() {
+                return "kernel";
+            }
+
+            @Override
+            public synchronized TargetHandle start(Path logDir) throws Exception {
+                if (vm == null) {
+                    ns = Netns.create("wl-kc-");
+                    try {
+                        vm = KernelVm.boot(ns, logDir.getParent());
+                    } catch (Exception e) {
+                        ns.close();
+                        ns = null;
+                        throw e;
+                    }
+                }
+                return new KernelHandle(ns, KernelTarget.create(vm, "wg0", Lab.TARGET_PORT));
+            }
+
+            @Override
+            public synchronized void close() {
+                if (vm != null) {
+                    vm.close();
+                    vm = null;
+                }
+                if (ns != null) {
+                    ns.close();
+                    ns = null;
+                }
+            }
+
+            @Override
+            public String toString() {
+                return name();
+            }
+        };
+    }
+
+    /** The handle of a {@link #kernel} target: `wg`, `ip` and busybox `ping` run in the guest. */
+    record KernelHandle(Netns harness, KernelTarget device) implements TargetHandle {
+        @Override
+        public String ifname() {
+            return device.ifname();
+        }
+
+        @Override
+        public String publicKey() {
+            return device.publicKey();
+        }
+
+        @Override
+        public Netns harnessNamespace() {
+            return harness;
+        }
+
+        @Override
+        public String wg(String... args) throws IOException {
+            return device.wg(args);
+        }
+
+        @Override
+        public String ip(String... args) throws IOException {
+            return device.ip(args);
+        }
+
+        @Override
+        public int ping(String address, int count) throws IOException {
+            KernelVm.Result r = device.vm().tryExec("ping -c " + count + " -i 0.2 -W 2 " + address,
+                    java.time.Duration.ofSeconds(30));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) packets received").matcher(r.out());
+            if (!m.find()) {
+                throw new IOException("guest ping printed no summary: " + r.out());
+            }
+            return Integer.parseInt(m.group(1));
+        }
+
+        @Override
+        public AutoCloseable pingInBackground(String address, int seconds) throws IOException {
+            String pid = device.vm().exec("ping -c " + seconds + " " + address + " >/dev/null 2>&1 & echo $!").strip();
+            return () -> device.vm().tryExec("kill " + pid + " 2>/dev/null; true", java.time.Duration.ofSeconds(10));
+        }
+
+        @Override
+        public void close() {
+            try {
+                device.close();
+            } catch (IOException e) {
+                // The next check creates wg0 again and says so if the guest is broken.
+            }
+        }
     }
 
     /** The handle of a {@link #inNamespace} target. */
