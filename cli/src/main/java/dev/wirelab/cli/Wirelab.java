@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
             "  wirelab suite simulator/scenarios --junit out.xml     every scenario, JUnit XML for CI",
             "  wirelab device wl0                  a userspace WireGuard interface; then `wg set wl0 …`",
             "  wirelab up ./wl0.conf               a wg-quick style file on wirelab's device; `down` undoes it",
+            "  wirelab conformance --target all    the conformance matrix: wirelab, wireguard-go, kernel (VM)",
             "  wirelab version                     which build, on which Java",
             "  wirelab help pubkey                 more about one command",
         })
@@ -64,6 +65,7 @@ public final class Wirelab implements Runnable {
                 .addSubcommand(new DeviceCommand())
                 .addSubcommand(new UpDown.Up())
                 .addSubcommand(new UpDown.Down())
+                .addSubcommand(new ConformanceCommand())
                 .addSubcommand(new CommandLine.HelpCommand());
     }
 
