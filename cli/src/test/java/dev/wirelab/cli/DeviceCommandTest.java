@@ -147,6 +147,29 @@ class DeviceCommandTest {
     }
 
     @Test
+    void withoutCapNetAdminItSaysWhatItNeeds() throws Exception {
+        // Root without CAP_NET_ADMIN (dropped from the bounding set): what an unprivileged user meets.
+        Command.Result r = ns.tryRun("setpriv", "--bounding-set=-net_admin", launcher.toString(), "-f",
+                Names.interfaceName("wlc"));
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("run as root, or with CAP_NET_ADMIN"), r.err());
+    }
+
+    @Test
+    void aListenPortInUseIsRefusedThroughWgAndTheDeviceKeepsItsPort() throws Exception {
+        String first = Names.interfaceName("wlc");
+        String second = Names.interfaceName("wlc");
+        assertEquals(0, device(first).exit());
+        assertEquals(0, device(second).exit());
+        ns.run("wg", "set", first, "listen-port", "51999");
+        String before = ns.run("wg", "show", second, "listen-port").strip();
+        Command.Result taken = ns.tryRun("wg", "set", second, "listen-port", "51999");
+        assertFalse(taken.ok(), "wg reports the device's EADDRINUSE");
+        assertTrue(taken.err().contains("Address already in use") || taken.err().contains("in use"), taken.err());
+        assertEquals(before, ns.run("wg", "show", second, "listen-port").strip(), "the device keeps the port it has");
+    }
+
+    @Test
     void wgQuickUpAndDownUseItAsTheUserspaceImplementation() throws Exception {
         tunnelFromConfigFile(conf -> List.of("env", "WG_QUICK_USERSPACE_IMPLEMENTATION=" + launcher, "wg-quick", "up",
                 conf.toString()), conf -> List.of("wg-quick", "down", conf.toString()));

@@ -318,11 +318,12 @@ public final class Checks {
             flooding.set(false);
             flood.join();
         }
-        // Under load now. Flooding on would fill the target's handshake queue, and a full queue drops
-        // every message, the harness's too (the kernel's and wireguard-go's queues do). So stop, and
-        // send the harness's own initiation (a ping starts it) at once: the target stays under load
+        // Under load now. Flooding on would keep the target's handshake queue full, and a full queue
+        // drops every message, the harness's too (the kernel's, wireguard-go's and wirelab's do). So
+        // stop, wait until the cookie replies to the flood stop coming (the queue has drained), and
+        // send the harness's own initiation (a ping starts it) at once: a target stays under load
         // for 1 s after its queue was last long, so this initiation too must get a cookie reply.
-        Thread.sleep(20);
+        long drained = awaitQuiet(lab, floodPort, Duration.ofMillis(50), Duration.ofSeconds(10));
         t1 = lab.harness.now();
         lab.harness.sendEcho(Lab.HARNESS_TUNNEL_BYTES, Lab.TARGET_TUNNEL_BYTES, 1);
         // It waits behind what is left of the flood in the target's queue: seconds under qemu's TCG.
@@ -338,7 +339,8 @@ public final class Checks {
                 .filter(d -> d.type() == TYPE_INITIATION && d.monoNanos() > harnessCookie.monoNanos())
                 .anyMatch(d -> !allZero(Arrays.copyOfRange(d.bytes(), Initiation.OFFSET_MAC2, Initiation.OFFSET_MAC2 + 16)));
         return expect(handshake && mac2, "first cookie reply after " + floodAtCookie + " flood initiations ("
-                + ms(firstCookie.monoNanos() - t0) + "); the harness's initiation answered with a cookie after "
+                + ms(firstCookie.monoNanos() - t0) + "), queue drained " + ms(drained) + " after the flood stopped; "
+                + "the harness's initiation answered with a cookie after "
                 + ms(harnessCookie.monoNanos() - t1) + "; next initiation " + (mac2 ? "with mac2" : "WITHOUT mac2")
                 + ", handshake " + (handshake ? "completed" : "FAILED"),
                 "after a cookie reply, an initiation with a valid mac2 must complete the handshake");
@@ -375,6 +377,24 @@ public final class Checks {
         } finally {
             lab.harness.holdSends(false);
         }
+    }
+
+    /**
+     * Waits until nothing has arrived on {@code port} for {@code quiet}, at most {@code limit};
+     * returns how long that took (from the call to the last arrival).
+     */
+    private static long awaitQuiet(Lab lab, int port, Duration quiet, Duration limit) throws InterruptedException {
+        long start = lab.harness.now();
+        long deadline = start + limit.toNanos();
+        while (lab.harness.now() < deadline) {
+            List<Datagram> on = lab.harness.receivedSince(start).stream().filter(d -> d.localPort() == port).toList();
+            long last = on.isEmpty() ? start : on.getLast().monoNanos();
+            if (lab.harness.now() - last >= quiet.toNanos()) {
+                return last - start;
+            }
+            Thread.sleep(5);
+        }
+        return limit.toNanos();
     }
 
     // ---------------------------------------------------------------- roaming
