@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * exists as long as this descriptor is open (it is not made persistent), so a crashed process
  * leaves nothing behind, and `ip link del` of the interface ends {@link #read} with {@link #GONE}.
  *
- * <p>One thread reads, any thread may write; the descriptor is non-blocking and readers wait in
+ * <p>One thread reads, any number write (each with its own {@link IoScratch}); the descriptor is non-blocking and readers wait in
  * {@code poll} so that {@link #close} can stop them within one poll interval.
  */
 public final class Tun implements AutoCloseable {
@@ -38,7 +38,6 @@ public final class Tun implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment readErrno = Libc.errnoSegment(arena);
     private final MemorySegment pollFd = arena.allocate(Libc.POLLFD);
-    private final MemorySegment writeErrno = Libc.errnoSegment(arena);
     private volatile boolean closed;
 
     private Tun(String name, int fd) {
@@ -149,13 +148,14 @@ public final class Tun implements AutoCloseable {
     }
 
     /**
-     * Hands one IP packet to the kernel. A full queue drops it, as a NIC would; callers serialize writes.
+     * Hands one IP packet to the kernel, using {@code scratch} (the calling thread's). A full queue
+     * drops it, as a NIC would. Threads may write at once (each write is one packet).
      *
      * @return whether the kernel took it
      */
-    public boolean write(byte[] packet, int offset, int length) {
+    public boolean write(byte[] packet, int offset, int length, IoScratch scratch) {
         try {
-            long n = (long) Libc.WRITE.invokeExact(writeErrno, fd,
+            long n = (long) Libc.WRITE.invokeExact(scratch.errno, fd,
                     MemorySegment.ofArray(packet).asSlice(offset, length), (long) length);
             return n == length;
         } catch (Throwable t) {

@@ -15,10 +15,10 @@ import java.util.Arrays;
  * through java.lang.foreign rather than DatagramChannel because the device needs SO_MARK (fwmark),
  * and later batching (recvmmsg/sendmmsg), which Java does not offer.
  *
- * <p>One thread receives; senders are serialized by the caller (the device lock).
+ * <p>One thread receives; any number send at once, each with its own {@link IoScratch}.
  */
 public final class UdpSocket implements AutoCloseable {
-    private static final int SOCKADDR_IN6_BYTES = 28;
+    static final int SOCKADDR_IN6_BYTES = 28;
     private static final int SOCKADDR_IN_BYTES = 16;
     private static final byte[] V4_MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
     /** Large enough that bursts from a fast peer are not dropped before the receive thread gets to them. */
@@ -37,12 +37,6 @@ public final class UdpSocket implements AutoCloseable {
     private final byte[] lastSourceBytes = new byte[18];
     private final byte[] sourceScratch = new byte[18];
     private Endpoint lastSource;
-    // Send side (callers serialize).
-    private final MemorySegment sendErrno = Libc.errnoSegment(arena);
-    private final MemorySegment sendPoll = arena.allocate(Libc.POLLFD);
-    private final MemorySegment destination = arena.allocate(SOCKADDR_IN6_BYTES);
-    private Endpoint lastDestination;
-    private int destinationLength;
     private volatile boolean closed;
 
     private UdpSocket(int fd, int family, int port) {
@@ -177,30 +171,32 @@ public final class UdpSocket implements AutoCloseable {
     }
 
     /**
-     * Sends one datagram. When the socket buffer is full it waits briefly for room, then drops, as a
-     * full NIC queue would: UDP promises no delivery and the protocol recovers.
+     * Sends one datagram, using {@code scratch} (the calling thread's). When the socket buffer is full
+     * it waits briefly for room, then drops, as a full NIC queue would: UDP promises no delivery and
+     * the protocol recovers.
      *
      * @return whether the kernel took it
      */
-    public boolean send(Endpoint to, byte[] data, int offset, int length) {
-        if (to != lastDestination) {
-            if (!setDestination(to)) {
+    public boolean send(Endpoint to, byte[] data, int offset, int length, IoScratch scratch) {
+        if (to != scratch.destinationFor || scratch.destinationFamily != family) {
+            if (!setDestination(to, scratch)) {
                 return false;
             }
-            lastDestination = to;
+            scratch.destinationFor = to;
+            scratch.destinationFamily = family;
         }
         try {
             for (int attempt = 0; attempt < 2; attempt++) {
-                long n = (long) Libc.SENDTO.invokeExact(sendErrno, fd, MemorySegment.ofArray(data).asSlice(offset, length),
-                        (long) length, 0, destination, destinationLength);
+                long n = (long) Libc.SENDTO.invokeExact(scratch.errno, fd, MemorySegment.ofArray(data).asSlice(offset, length),
+                        (long) length, 0, scratch.destination, scratch.destinationLength);
                 if (n >= 0) {
                     return true;
                 }
-                int e = Libc.errno(sendErrno);
+                int e = Libc.errno(scratch.errno);
                 if (e != Libc.EAGAIN || closed) {
                     return false; // Unreachable, no route, or a full queue: dropped, as on any network.
                 }
-                Libc.poll(sendPoll, fd, Libc.POLLOUT, 10, sendErrno);
+                Libc.poll(scratch.pollFd, fd, Libc.POLLOUT, 10, scratch.errno);
             }
             return false;
         } catch (Throwable t) {
@@ -208,9 +204,9 @@ public final class UdpSocket implements AutoCloseable {
         }
     }
 
-    private boolean setDestination(Endpoint to) {
-        destinationLength = writeSockaddr(destination, family, to);
-        return destinationLength > 0;
+    private boolean setDestination(Endpoint to, IoScratch scratch) {
+        scratch.destinationLength = writeSockaddr(scratch.destination, family, to);
+        return scratch.destinationLength > 0;
     }
 
     /**

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -78,7 +79,17 @@ public final class UserspaceDevice implements AutoCloseable {
     private final KeylogFile keylog; // null: no key log; appended to under the lock
     private final CaptureFiles files;
     private volatile boolean closed;
-    private final Effects effects = new DatapathEffects();
+    // One effects sink per thread: each buffers what the Device decided and carries it out after the
+    // lock is released, so one thread's socket and TUN writes overlap another's protocol work. The
+    // UAPI threads' sink acts at once (under the lock; edits are rare).
+    private final DatapathEffects tunEffects = new DatapathEffects(false);
+    private final DatapathEffects udpEffects = new DatapathEffects(false);
+    private final DatapathEffects handshakeEffects = new DatapathEffects(false);
+    private final DatapathEffects timerEffects = new DatapathEffects(true);
+    private final DatapathEffects uapiEffects = new DatapathEffects(true);
+    /** Sends hold it to read; the udp thread holds it to write while it closes a socket replaced by a rebind. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock socketLifetime =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final ArrayBlockingQueue<Handshake> handshakes = new ArrayBlockingQueue<>(HANDSHAKE_QUEUE);
     private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
     private final List<Thread> threads;
@@ -181,34 +192,34 @@ public final class UserspaceDevice implements AutoCloseable {
         @Override
         public void send(Endpoint to, byte[] datagram) {
             if (owner != null) {
-                owner.effects.send(to, datagram);
+                owner.uapiEffects.send(to, datagram);
             }
         }
 
         @Override
         public void deliver(byte[] packet) {
             if (owner != null) {
-                owner.effects.deliver(packet);
+                owner.uapiEffects.deliver(packet);
             }
         }
 
         @Override
         public void drop(DropReason reason, Endpoint from) {
             if (owner != null) {
-                owner.effects.drop(reason, from);
+                owner.uapiEffects.drop(reason, from);
             }
         }
 
         // A `wg set` can start a handshake (a keepalive with no session yet): its keys belong in the key log too.
         @Override
         public boolean tracing() {
-            return owner != null && owner.effects.tracing();
+            return owner != null && owner.uapiEffects.tracing();
         }
 
         @Override
         public void trace(TraceEvent event) {
             if (owner != null) {
-                owner.effects.trace(event);
+                owner.uapiEffects.trace(event);
             }
         }
     }
@@ -286,7 +297,7 @@ public final class UserspaceDevice implements AutoCloseable {
             if (edit.listenPort() != null && (edit.listenPort() == 0 || edit.listenPort() != current.port())) {
                 UdpSocket next = UdpSocket.bind(edit.listenPort(), device.fwmark());
                 udp = next; // The udp thread sees the change and closes the old socket itself.
-                device.apply(new DeviceEdit(null, false, next.port(), null, false, List.of()), clock.get(), effects);
+                device.apply(new DeviceEdit(null, false, next.port(), null, false, List.of()), clock.get(), uapiEffects);
             } else if (edit.fwmark() != null) {
                 current.setMark(edit.fwmark());
             }
@@ -297,7 +308,7 @@ public final class UserspaceDevice implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.WARNING, name + ": " + e.getMessage());
             // The Device took the port already; give it back the one still bound.
-            device.apply(new DeviceEdit(null, false, current.port(), null, false, List.of()), clock.get(), effects);
+            device.apply(new DeviceEdit(null, false, current.port(), null, false, List.of()), clock.get(), uapiEffects);
             return e instanceof Libc.NativeException n && n.errno() == Libc.EADDRINUSE ? UapiErrno.EADDRINUSE
                     : UapiErrno.EINVAL;
         }
@@ -316,11 +327,12 @@ public final class UserspaceDevice implements AutoCloseable {
             if (n > 0) {
                 lock.lock();
                 try {
-                    device.onOutbound(clock.get(), buffer, 0, n, effects);
+                    device.onOutbound(clock.get(), buffer, 0, n, tunEffects);
                     wakeTimersIfEarlier();
                 } finally {
                     lock.unlock();
                 }
+                tunEffects.flush();
             }
         }
     }
@@ -330,7 +342,7 @@ public final class UserspaceDevice implements AutoCloseable {
         UdpSocket socket = udp;
         while (!closing) {
             if (socket != udp) {
-                socket.close(); // Rebound to another port: this thread was the last user of the old one.
+                closeReplaced(socket); // Rebound to another port: this thread receives on the new one now.
                 socket = udp;
             }
             int n = socket.receive(buffer, POLL_MILLIS);
@@ -349,14 +361,25 @@ public final class UserspaceDevice implements AutoCloseable {
             }
             lock.lock();
             try {
-                device.onDatagram(clock.get(), from, buffer, 0, n, effects);
+                device.onDatagram(clock.get(), from, buffer, 0, n, udpEffects);
                 wakeTimersIfEarlier();
             } finally {
                 lock.unlock();
             }
+            udpEffects.flush();
         }
         if (socket != udp) {
+            closeReplaced(socket);
+        }
+    }
+
+    /** Closes a socket a rebind replaced, once no thread is sending on it. */
+    private void closeReplaced(UdpSocket socket) {
+        socketLifetime.writeLock().lock();
+        try {
             socket.close();
+        } finally {
+            socketLifetime.writeLock().unlock();
         }
     }
 
@@ -374,11 +397,12 @@ public final class UserspaceDevice implements AutoCloseable {
             lock.lock();
             try {
                 device.noteHandshakeBacklog(handshakes.size());
-                device.onDatagram(clock.get(), h.from(), h.datagram(), 0, h.datagram().length, effects);
+                device.onDatagram(clock.get(), h.from(), h.datagram(), 0, h.datagram().length, handshakeEffects);
                 wakeTimersIfEarlier();
             } finally {
                 lock.unlock();
             }
+            handshakeEffects.flush();
         }
     }
 
@@ -396,7 +420,7 @@ public final class UserspaceDevice implements AutoCloseable {
             while (!closing) {
                 Now now = clock.get();
                 if (device.nextDeadline() <= now.monoNanos()) {
-                    device.onTimer(now, effects);
+                    device.onTimer(now, timerEffects);
                 }
                 if (now.monoNanos() - housekeepingAt >= 0) {
                     housekeepingAt = now.monoNanos() + HOUSEKEEPING_NANOS;
@@ -444,7 +468,10 @@ public final class UserspaceDevice implements AutoCloseable {
 
     /** Stops every thread, removes the interface and the UAPI socket. */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return; // The shutdown hook and the main thread may both get here.
+        }
         stop("closed");
         lock.lock();
         try {
@@ -469,6 +496,9 @@ public final class UserspaceDevice implements AutoCloseable {
         }
         udp.close();
         tun.close();
+        for (DatapathEffects fx : List.of(tunEffects, udpEffects, handshakeEffects, timerEffects, uapiEffects)) {
+            fx.closeScratch();
+        }
         // Last, once no thread can add to them: flushes what the capture queued, closes the key log.
         if (capture != null) {
             try {
@@ -494,20 +524,64 @@ public final class UserspaceDevice implements AutoCloseable {
 
     /** Carries out the Device's decisions; always called under the lock, so the I/O objects are not shared. */
     private final class DatapathEffects implements Effects {
+        private final boolean direct;
+        private final IoScratch io = new IoScratch();
+        private final ArrayList<Endpoint> sendTo = new ArrayList<>();
+        private final ArrayList<byte[]> sendData = new ArrayList<>();
+        private final ArrayList<byte[]> deliveries = new ArrayList<>();
+
+        /** @param direct  carry each effect out at once instead of at {@link #flush} */
+        DatapathEffects(boolean direct) {
+            this.direct = direct;
+        }
+
         @Override
         public void send(Endpoint to, byte[] datagram) {
-            UdpSocket socket = udp;
-            // Queued before the send: the reply, queued by the udp thread, can then never come first
+            // Captured when decided: the reply, queued by the udp thread, can then never come first
             // in the file. The price: a datagram the kernel refuses (no route, full buffer) is captured too.
             if (capture != null) {
-                capture.sent(to, socket.port(), datagram, clock.get().wallNanos());
+                capture.sent(to, udp.port(), datagram, clock.get().wallNanos());
             }
-            socket.send(to, datagram, 0, datagram.length);
+            sendTo.add(to);
+            sendData.add(datagram);
+            if (direct) {
+                flush();
+            }
         }
 
         @Override
         public void deliver(byte[] packet) {
-            tun.write(packet, 0, packet.length);
+            deliveries.add(packet);
+            if (direct) {
+                flush();
+            }
+        }
+
+        /** Carries out what was buffered, in order: datagrams, then deliveries to the tunnel. */
+        void flush() {
+            if (!sendData.isEmpty()) {
+                socketLifetime.readLock().lock();
+                try {
+                    UdpSocket socket = udp;
+                    for (int i = 0; i < sendData.size(); i++) {
+                        byte[] d = sendData.get(i);
+                        socket.send(sendTo.get(i), d, 0, d.length, io);
+                    }
+                } finally {
+                    socketLifetime.readLock().unlock();
+                }
+                sendTo.clear();
+                sendData.clear();
+            }
+            for (int i = 0; i < deliveries.size(); i++) {
+                byte[] p = deliveries.get(i);
+                tun.write(p, 0, p.length, io);
+            }
+            deliveries.clear();
+        }
+
+        void closeScratch() {
+            io.close();
         }
 
         @Override
