@@ -32,9 +32,11 @@ public final class Checks {
     /**
      * Slack on timer checks: the kernel's timer wheel rounds a 5-15 s timer up by up to about 12.5%
      * of its length on a 1000 Hz kernel (level granularity), and these machines are shared. Lower
-     * bounds get only 50 ms (a timer must never fire early).
+     * bounds get only 100 ms: a timer must never fire early, but the harness timestamps arrivals,
+     * and on a loaded 2-core machine the first packet of an interval can reach it late (4.997 s was
+     * seen for wirelab in CI, whose timer was armed for 5.0x s).
      */
-    private static final double EARLY_SLACK_S = 0.05;
+    private static final double EARLY_SLACK_S = 0.1;
     private static final double LATE_SLACK_S = 1.0;
     private static final Crafter CRAFT = new Crafter();
 
@@ -489,13 +491,24 @@ public final class Checks {
         try (AutoCloseable ping = lab.target.pingInBackground(Lab.HARNESS_TUNNEL, 128)) {
             Thread.sleep(127_000);
         }
-        List<Datagram> initiations = lab.harness.receivedSince(t0).stream().filter(d -> d.type() == TYPE_INITIATION).toList();
-        if (initiations.size() < 2) {
-            return fail(initiations.size() + " initiation(s) in 127 s", "expected a second handshake at 120 s");
+        List<Datagram> all = lab.harness.receivedSince(t0);
+        Datagram firstData = all.stream().filter(d -> d.type() == TYPE_DATA).findFirst().orElse(null);
+        if (firstData == null) {
+            return fail("no data", "the target sent no data: no session");
         }
-        double s = seconds(initiations.get(1).monoNanos() - initiations.get(0).monoNanos());
+        // The session began with the last initiation before its first data (earlier ones may have been
+        // retransmissions of an initiation whose response came late); the rekey is the next one long after.
+        Datagram sessionStart = all.stream().filter(d -> d.type() == TYPE_INITIATION && d.monoNanos() < firstData.monoNanos())
+                .reduce((a, b) -> b).orElse(null);
+        Datagram rekey = sessionStart == null ? null : all.stream()
+                .filter(d -> d.type() == TYPE_INITIATION && d.monoNanos() - sessionStart.monoNanos() > 60_000_000_000L)
+                .findFirst().orElse(null);
+        if (sessionStart == null || rekey == null) {
+            return fail("no second handshake in 127 s", "expected a new initiation at 120 s");
+        }
+        double s = seconds(rekey.monoNanos() - sessionStart.monoNanos());
         return expect(s >= 120 - EARLY_SLACK_S && s <= 121 + LATE_SLACK_S,
-                String.format(Locale.ROOT, "second initiation %.3f s after the first", s),
+                String.format(Locale.ROOT, "new initiation %.3f s after the one that began the session", s),
                 "expected REKEY_AFTER_TIME = 120 s (sent on the first packet after it; slack +" + (1 + LATE_SLACK_S) + " s)");
     }
 
