@@ -20,7 +20,8 @@ final class HandshakeView {
     record Peer(String role, String name, String publicKey, String publicKeyHex, String endpoint, String tunnel,
             String allowedIps) {}
 
-    record Pair(long seed, boolean psk, long wallNanos, Peer initiator, Peer responder) {}
+    /** Seed and time as decimal text: JavaScript numbers lose the low bits of 64-bit integers. */
+    record Pair(String seed, boolean psk, String wallNanos, Peer initiator, Peer responder) {}
 
     record Value(String name, String hex) {}
 
@@ -38,7 +39,7 @@ final class HandshakeView {
     static Pair pair(Lab.Run run) {
         EnginePair p = run.pair();
         Lab lab = run.lab();
-        return new Pair(lab.seed(), lab.psk(), lab.wallNanos(),
+        return new Pair(Long.toString(lab.seed()), lab.psk(), Long.toString(lab.wallNanos()),
                 new Peer("initiator", "your laptop", p.identityI.publicKey().base64(), Bytes.of(p.identityI.publicKey().bytes()).hex(),
                         EnginePair.ENDPOINT_I.toString(), Lab.LAPTOP_TUNNEL, Lab.SERVER_TUNNEL),
                 new Peer("responder", "VPN server", p.identityR.publicKey().base64(), Bytes.of(p.identityR.publicKey().bytes()).hex(),

@@ -38,7 +38,7 @@ final class JourneyView {
     /** One step: who acts, what happened, the values that decided it, and the bytes as they are now (may be null). */
     record Step(int number, String title, String actor, String summary, List<Value> values, Annotated bytes) {}
 
-    record Journey(long seed, String destination, boolean delivered, List<Step> steps) {}
+    record Journey(String seed, String destination, boolean delivered, List<Step> steps) {}
 
     static Journey of(Lab.Run run, String destination, String payloadText) {
         byte[] payload = payloadText.getBytes(StandardCharsets.UTF_8);
@@ -72,7 +72,7 @@ final class JourneyView {
             steps.add(new Step(2, "Peer lookup", "initiator", "No AllowedIPs entry holds " + destination
                     + ": no peer, no key. WireGuard drops the packet (and may answer with ICMP unreachable).",
                     List.of(new Value("table", "VPN server: " + Lab.SERVER_ALLOWED_IPS), new Value("result", "no route")), null));
-            return new Journey(run.lab().seed(), destination, false, steps);
+            return new Journey(Long.toString(run.lab().seed()), destination, false, steps);
         }
         steps.add(new Step(2, "Peer lookup", "initiator", "The destination " + destination + " falls in the server's AllowedIPs "
                 + Lab.SERVER_ALLOWED_IPS + ", so the packet belongs to that peer and is encrypted with its current session.",
@@ -164,7 +164,7 @@ final class JourneyView {
         };
         checks.add(new Value("the same datagram again", replay));
         steps.add(new Step(8, "Decrypt, check, deliver", "responder", summary, List.copyOf(checks), deliveredBytes));
-        return new Journey(run.lab().seed(), destination, delivered, List.copyOf(steps));
+        return new Journey(Long.toString(run.lab().seed()), destination, delivered, List.copyOf(steps));
     }
 
     private static java.util.Map<String, String> split(Lab.Run run) {
