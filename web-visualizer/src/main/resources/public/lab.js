@@ -115,6 +115,14 @@ export function labSection() {
 
   select.addEventListener('change', () => { $('lab-description').textContent = (list.find((s) => s.name === select.value) || {}).description || ''; });
   $('lab-form').addEventListener('submit', (e) => { e.preventDefault(); run(); });
+  // Section 5's cards: pick their scenario in the lab, run it with the file's seed, show the lab.
+  document.querySelectorAll('[data-play]').forEach((b) => b.addEventListener('click', () => {
+    select.value = b.dataset.play;
+    select.dispatchEvent(new Event('change'));
+    $('lab-seed').value = '';
+    document.getElementById('lab').scrollIntoView();
+    run();
+  }));
   return {
     async load() {
       list = await getJson('/api/scenarios');

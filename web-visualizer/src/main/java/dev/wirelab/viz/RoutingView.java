@@ -84,7 +84,11 @@ final class RoutingView {
         if (t.isEmpty() || t.contains("/")) {
             throw new IllegalArgumentException("not an IP address: \"" + text + "\"");
         }
-        Prefix p = Prefix.parse(t + (t.contains(":") ? "/128" : "/32"));
-        return p.address().toByteArray();
+        try {
+            return Prefix.parse(t + (t.contains(":") ? "/128" : "/32")).address().toByteArray();
+        } catch (IllegalArgumentException e) {
+            // Prefix's message would name the "/32" added here, which the user never typed.
+            throw new IllegalArgumentException("not an IP address: \"" + text + "\"");
+        }
     }
 }

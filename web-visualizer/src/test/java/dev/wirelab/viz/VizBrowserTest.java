@@ -203,5 +203,11 @@ class VizBrowserTest {
         page.locator("#lab-bytes .b[data-offset='116']").hover();
         assertTrue(page.locator("#lab-explain").textContent().startsWith("mac1"), page.locator("#lab-explain").textContent());
         screenshot(page.locator("#lab"), "scenario-basic-handshake");
+
+        // Section 5's roaming card plays its scenario in the lab: the server learns the new endpoint.
+        page.locator("[data-play=roaming-client]").click();
+        page.waitForFunction("() => document.querySelector('[data-testid=lab-summary]')?.textContent.startsWith('roaming-client')");
+        assertTrue(text("lab-summary").contains("every expectation holds"), text("lab-summary"));
+        assertTrue(page.locator("#lab-diagram").textContent().contains("endpoint"), "the endpoint change is drawn");
     }
 }
