@@ -4,9 +4,7 @@ import dev.wirelab.engine.Bytes;
 import dev.wirelab.engine.EnginePair;
 import dev.wirelab.engine.Now;
 import dev.wirelab.engine.Outcome;
-import dev.wirelab.engine.message.Initiation;
-import dev.wirelab.engine.message.MessageCodec;
-import dev.wirelab.engine.message.Response;
+import dev.wirelab.engine.message.MessageLayout;
 import dev.wirelab.engine.noise.NoiseStep;
 import dev.wirelab.engine.noise.NoiseTrace;
 import java.io.PrintWriter;
@@ -62,13 +60,13 @@ final class HandshakeWalkthrough implements Callable<Integer> {
         out.println("Message 1, handshake initiation: the initiator computes steps 1-5; the responder repeats them on receipt.");
         printSteps(out, initiator, responder, 0, 5);
         out.println("  step 6  mac1 = MAC(HASH(LABEL_MAC1 || S_pub_r), msg[0:116]); mac2 = 16 zero bytes (no cookie)");
-        printInitiation(out, (Initiation) MessageCodec.parse(x.initiation()));
+        printWire(out, x.initiation());
 
         out.println();
         out.println("Message 2, handshake response: the responder computes steps 7-11; the initiator repeats them.");
         printSteps(out, responder, initiator, 5, 10);
         out.println("          mac1 = MAC(HASH(LABEL_MAC1 || S_pub_i), msg[0:60]); mac2 = 16 zero bytes");
-        printResponse(out, (Response) MessageCodec.parse(x.response()));
+        printWire(out, x.response());
 
         out.println();
         out.println("Session keys (both sides derive them without sending a secret):");
@@ -110,29 +108,11 @@ final class HandshakeWalkthrough implements Callable<Integer> {
         }
     }
 
-    private static void printInitiation(PrintWriter out, Initiation m) {
-        out.println("  on the wire (148 bytes):");
-        field(out, 0, "type", "01000000");
-        field(out, 4, "sender index", String.format("%08x", Integer.reverseBytes(m.sender())));
-        field(out, 8, "ephemeral", m.ephemeral().hex());
-        field(out, 40, "encrypted static", m.encryptedStatic().hex());
-        field(out, 88, "encrypted timestamp", m.encryptedTimestamp().hex());
-        field(out, 116, "mac1", m.mac1().hex());
-        field(out, 132, "mac2", m.mac2().hex());
-    }
-
-    private static void printResponse(PrintWriter out, Response m) {
-        out.println("  on the wire (92 bytes):");
-        field(out, 0, "type", "02000000");
-        field(out, 4, "sender index", String.format("%08x", Integer.reverseBytes(m.sender())));
-        field(out, 8, "receiver index", String.format("%08x", Integer.reverseBytes(m.receiver())));
-        field(out, 12, "ephemeral", m.ephemeral().hex());
-        field(out, 44, "encrypted nothing", m.encryptedNothing().hex());
-        field(out, 60, "mac1", m.mac1().hex());
-        field(out, 76, "mac2", m.mac2().hex());
-    }
-
-    private static void field(PrintWriter out, int offset, String name, String hex) {
-        out.printf("    %3d  %-20s %s%n", offset, name, hex);
+    /** The message as it goes on the wire, field by field, as {@link MessageLayout} names them. */
+    private static void printWire(PrintWriter out, byte[] wire) {
+        out.printf("  on the wire (%d bytes):%n", wire.length);
+        for (MessageLayout.Field f : MessageLayout.of(wire[0], wire.length)) {
+            out.printf("    %3d  %-20s %s%n", f.offset(), f.name(), Bytes.of(wire, f.offset(), f.length()).hex());
+        }
     }
 }

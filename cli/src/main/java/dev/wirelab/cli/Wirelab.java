@@ -3,6 +3,7 @@ package dev.wirelab.cli;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,11 +25,12 @@ import picocli.CommandLine.Spec;
             "A WireGuard lab: one deterministic protocol engine, run in a simulated network or on a real TUN device.",
             "It walks through a real handshake, offers WireGuard key tools, runs simulator scenarios and",
             "runs a real userspace WireGuard interface (`device`) that `wg` configures. With no command it",
-            "runs `handshake`.",
+            "starts the browser visualizer (`serve`).",
         },
         commandListHeading = "%nCommands:%n",
         footerHeading = "%nExamples:%n",
         footer = {
+            "  wirelab                             the browser visualizer at http://127.0.0.1:7070/",
             "  wirelab handshake --psk             every step of a real handshake, C and H, bytes by field",
             "  wirelab genkey > private.key        make a private key, as `wg genkey` does",
             "  wirelab pubkey < private.key        print its public key, as `wg pubkey` does",
@@ -41,10 +43,10 @@ import picocli.CommandLine.Spec;
             "  wirelab version                     which build, on which Java",
             "  wirelab help pubkey                 more about one command",
         })
-public final class Wirelab implements Runnable {
-    /** Printed when no command is given, before the walk-through: the visualizer does not exist yet. */
+public final class Wirelab implements Callable<Integer> {
+    /** Printed when no command is given, before the visualizer's address. */
     static final String NO_COMMAND_NOTE =
-            "No command given: running `wirelab handshake`. (The browser visualizer lands with issue 7; see `wirelab --help`.)";
+            "No command given: starting the browser visualizer (`wirelab serve`). `wirelab --help` lists the commands.";
 
     @Spec
     private CommandSpec spec;
@@ -55,10 +57,16 @@ public final class Wirelab implements Runnable {
 
     /** The command tree, reading standard input from {@code stdin}; tests call it with their own streams. */
     static CommandLine commandLine(InputStream stdin) {
+        return commandLine(stdin, Serve.UNTIL_STOPPED);
+    }
+
+    /** As above; {@code whileServing} decides how long {@code serve} serves (tests: one check, then stop). */
+    static CommandLine commandLine(InputStream stdin, Serve.WhileServing whileServing) {
         return new CommandLine(new Wirelab())
                 .addSubcommand(new Version())
                 .addSubcommand(new Genkey(new SecureRandom()))
                 .addSubcommand(new Pubkey(stdin))
+                .addSubcommand(new Serve(whileServing))
                 .addSubcommand(new HandshakeWalkthrough())
                 .addSubcommand(new RunScenario())
                 .addSubcommand(new Suite())
@@ -70,12 +78,12 @@ public final class Wirelab implements Runnable {
     }
 
     @Override
-    public void run() {
+    public Integer call() {
         CommandLine cli = spec.commandLine();
         PrintWriter out = cli.getOut();
         out.println(NO_COMMAND_NOTE);
         out.println();
         out.flush();
-        cli.getSubcommands().get("handshake").execute();
+        return cli.getSubcommands().get("serve").execute();
     }
 }

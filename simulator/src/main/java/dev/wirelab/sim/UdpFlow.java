@@ -99,10 +99,25 @@ public final class UdpFlow {
     /** An IPv4 or IPv6 packet carrying a UDP datagram with a flow header and {@code size} payload bytes (at least the header). */
     public static byte[] packet(byte[] source, byte[] destination, int sourcePort, int destinationPort, int flow, int sequence, int kind,
             int responseSize, int size) {
+        byte[] payload = new byte[Math.max(HEADER, size)];
+        putInt(payload, 0, flow);
+        putInt(payload, 4, sequence);
+        payload[8] = (byte) kind;
+        putShort(payload, 10, responseSize);
+        for (int i = HEADER; i < payload.length; i++) {
+            payload[i] = (byte) i;
+        }
+        return udp(source, destination, sourcePort, destinationPort, payload);
+    }
+
+    /**
+     * An IPv4 (20-byte header, TTL 64) or IPv6 (hop limit 64) packet carrying one UDP datagram with
+     * {@code payload}, header and UDP checksums filled in: what a host's stack would send.
+     */
+    public static byte[] udp(byte[] source, byte[] destination, int sourcePort, int destinationPort, byte[] payload) {
         boolean v4 = source.length == 4;
         int header = v4 ? 20 : 40;
-        int payload = Math.max(HEADER, size);
-        int udpLength = 8 + payload;
+        int udpLength = 8 + payload.length;
         byte[] p = new byte[header + udpLength];
         if (v4) {
             p[0] = 0x45;
@@ -123,15 +138,9 @@ public final class UdpFlow {
         putShort(p, header, sourcePort);
         putShort(p, header + 2, destinationPort);
         putShort(p, header + 4, udpLength);
-        int d = header + 8;
-        putInt(p, d, flow);
-        putInt(p, d + 4, sequence);
-        p[d + 8] = (byte) kind;
-        putShort(p, d + 10, responseSize);
-        for (int i = HEADER; i < payload; i++) {
-            p[d + i] = (byte) i;
-        }
+        System.arraycopy(payload, 0, p, header + 8, payload.length);
         int sum = Icmp.checksum(p, header, udpLength, pseudoHeaderSum(source, destination, udpLength));
+        // 0 means "no checksum" in UDP over IPv4 (and is illegal over IPv6): a computed 0 is sent as all ones.
         putShort(p, header + 6, sum == 0 ? 0xffff : sum);
         return p;
     }

@@ -1,0 +1,149 @@
+package dev.wirelab.viz;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wirelab.engine.Bytes;
+import dev.wirelab.sim.Datagram;
+import dev.wirelab.sim.Host;
+import dev.wirelab.sim.Wiretap;
+import dev.wirelab.sim.scenario.Scenario;
+import dev.wirelab.sim.scenario.ScenarioFile;
+import dev.wirelab.sim.scenario.ScenarioRun;
+import dev.wirelab.sim.scenario.Verdict;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Section 6, the scenario lab: the built-in scenarios (simulator/scenarios, shipped in this jar
+ * under /scenarios), run with a seed by the real simulator; the answer is the run's trace records,
+ * its verdicts and the bytes of the datagrams hosts sent, for the sequence diagram.
+ */
+final class ScenarioView {
+    /** Trace records returned per run; a run past it is cut there and says so (hub-1000-peers makes ~10^5). */
+    static final int TRACE_RECORDS_MAX = 20_000;
+    /** Datagrams whose bytes are kept per run, the first ones sent. */
+    static final int DATAGRAMS_MAX = 2_000;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** name → YAML text, sorted by name. */
+    private final Map<String, String> builtIn;
+
+    record Listed(String name, String description) {}
+
+    record VerdictView(String expectation, boolean passed, String detail) {}
+
+    record Run(String name, long seed, boolean passed, List<VerdictView> verdicts, String traceSha256, long traceRecords,
+            boolean truncated, List<JsonNode> records, Map<Long, String> datagrams) {}
+
+    ScenarioView(Map<String, String> builtIn) {
+        this.builtIn = new TreeMap<>(builtIn);
+    }
+
+    /** The scenarios shipped on the class path under /scenarios. */
+    static ScenarioView fromClassPath() {
+        try {
+            URI uri = ScenarioView.class.getResource("/scenarios").toURI();
+            if (uri.getScheme().equals("jar")) {
+                FileSystem fs;
+                try {
+                    fs = FileSystems.newFileSystem(uri, Map.of());
+                } catch (FileSystemAlreadyExistsException e) {
+                    fs = FileSystems.getFileSystem(uri);
+                }
+                return new ScenarioView(read(fs.getPath("/scenarios")));
+            }
+            return new ScenarioView(read(Path.of(uri)));
+        } catch (URISyntaxException | IOException | NullPointerException e) {
+            throw new IllegalStateException("the built-in scenarios are missing from the class path (/scenarios)", e);
+        }
+    }
+
+    private static Map<String, String> read(Path dir) throws IOException {
+        Map<String, String> texts = new TreeMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".yaml")).toList()) {
+                String name = f.getFileName().toString();
+                texts.put(name.substring(0, name.length() - ".yaml".length()), Files.readString(f));
+            }
+        }
+        return texts;
+    }
+
+    List<Listed> list() {
+        List<Listed> out = new ArrayList<>();
+        builtIn.forEach((name, text) -> {
+            Scenario s = ScenarioFile.parse(name + ".yaml", text);
+            out.add(new Listed(name, s.description() == null ? "" : s.description().strip()));
+        });
+        return out;
+    }
+
+    String yaml(String name) {
+        String text = builtIn.get(name);
+        if (text == null) {
+            throw new IllegalArgumentException("no built-in scenario named '" + name + "'");
+        }
+        return text;
+    }
+
+    /**
+     * Runs a built-in scenario, or {@code yaml} when given (pasted by the user), with {@code seed}
+     * (null: the file's own). A bad file throws {@link dev.wirelab.sim.scenario.ScenarioError} naming line and field.
+     */
+    Run run(String name, String yamlText, Long seed) {
+        String text = yamlText != null && !yamlText.isBlank() ? yamlText : yaml(name);
+        Scenario scenario = ScenarioFile.parse(name == null ? "pasted.yaml" : name + ".yaml", text);
+        List<JsonNode> records = new ArrayList<>();
+        boolean[] truncated = {false};
+        Map<Long, String> datagrams = new LinkedHashMap<>();
+        Wiretap tap = new Wiretap() {
+            @Override
+            public void departed(Host host, Datagram d, long timeNanos) {
+                if (datagrams.size() < DATAGRAMS_MAX) {
+                    datagrams.put(d.id(), d.payload().hex());
+                }
+            }
+        };
+        ScenarioRun.Result result = ScenarioRun.run(scenario, seed == null ? scenario.seed() : seed, line -> {
+            if (records.size() < TRACE_RECORDS_MAX) {
+                try {
+                    records.add(JSON.readTree(line));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("the simulator wrote a trace line that is not JSON: " + line, e);
+                }
+            } else {
+                truncated[0] = true;
+            }
+        }, sim -> sim.addWiretap(tap));
+        List<VerdictView> verdicts = new ArrayList<>();
+        for (Verdict v : result.verdicts()) {
+            verdicts.add(new VerdictView(v.check(), v.passed(), v.measured()));
+        }
+        return new Run(scenario.name(), result.seed(), result.passed(), verdicts, result.traceSha256(), result.traceRecords(),
+                truncated[0], records, datagrams);
+    }
+
+    /** A WireGuard message's bytes, annotated; anything else is one field saying what it is not. */
+    static Annotated annotate(String hex) {
+        byte[] b = Bytes.fromHex(hex).toByteArray();
+        try {
+            return Annotated.message("datagram", b);
+        } catch (IllegalArgumentException e) {
+            return new Annotated("datagram", hex, List.of(new Annotated.Field(0, b.length, "not WireGuard", e.getMessage(), hex, "payload")));
+        }
+    }
+}

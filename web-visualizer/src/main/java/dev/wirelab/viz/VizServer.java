@@ -1,0 +1,105 @@
+package dev.wirelab.viz;
+
+import dev.wirelab.sim.scenario.ScenarioError;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import java.security.SecureRandom;
+import java.util.Map;
+
+/**
+ * The visualizer's HTTP server: the static page (classpath /public) and a JSON API over the real
+ * engine and simulator. Stateless: every answer is recomputed from the request (a seed, a time, a
+ * table), so a deep link or a test can ask for the same values again.
+ *
+ * <pre>
+ *   GET  /api/pair?seed=&amp;psk=&amp;time=        two peers; no seed: a fresh one from SecureRandom
+ *   GET  /api/handshake?seed=&amp;psk=&amp;time=   the 11 steps, C and H, DH values, keys, messages by field
+ *   GET  /api/routing/table                  the page's starting peer table
+ *   POST /api/routing                        {peers, address, from}: the trie's answer
+ *   GET  /api/journey?seed=&amp;time=&amp;dst=&amp;payload=   a packet's 8 steps, real bytes
+ *   GET  /api/scenarios                      the built-in scenarios
+ *   GET  /api/scenarios/{name}               one scenario's YAML
+ *   POST /api/scenarios/run                  {name | yaml, seed}: trace records, verdicts, datagrams
+ *   GET  /api/annotate?hex=                  a WireGuard message, field by field
+ * </pre>
+ * Bad input (a prefix that does not parse, a bad scenario file) is a 400 with {"error": message}.
+ */
+public final class VizServer implements AutoCloseable {
+    private final SecureRandom random = new SecureRandom();
+    private final ScenarioView scenarios = ScenarioView.fromClassPath();
+    private Javalin app;
+
+    /**
+     * Starts listening on {@code host}:{@code port} (0: any free port) and returns at once; the
+     * server runs on Jetty's threads until {@link #close()}.
+     */
+    public VizServer start(String host, int port) {
+        app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.staticFiles.add("/public", Location.CLASSPATH);
+            config.routes.get("/api/pair", ctx -> ctx.json(HandshakeView.pair(lab(ctx).run())));
+            config.routes.get("/api/handshake", ctx -> ctx.json(HandshakeView.of(lab(ctx).run())));
+            config.routes.get("/api/routing/table", ctx -> ctx.json(RoutingView.defaultTable()));
+            config.routes.post("/api/routing", ctx -> ctx.json(RoutingView.route(ctx.bodyAsClass(RoutingView.Request.class))));
+            config.routes.get("/api/journey", ctx -> ctx.json(JourneyView.of(lab(ctx).run(),
+                    param(ctx, "dst", "10.0.0.5"), param(ctx, "payload", "GET /status"))));
+            config.routes.get("/api/scenarios", ctx -> ctx.json(scenarios.list()));
+            config.routes.get("/api/scenarios/{name}", ctx -> ctx.contentType("text/yaml; charset=utf-8")
+                    .result(scenarios.yaml(ctx.pathParam("name"))));
+            config.routes.post("/api/scenarios/run", ctx -> {
+                RunRequest r = ctx.bodyAsClass(RunRequest.class);
+                ctx.json(scenarios.run(r.name(), r.yaml(), r.seed()));
+            });
+            config.routes.get("/api/annotate", ctx -> ctx.json(ScenarioView.annotate(param(ctx, "hex", ""))));
+            // Bad input from the page is the user's to fix: say what is wrong, no stack trace.
+            config.routes.exception(IllegalArgumentException.class,
+                    (e, ctx) -> ctx.status(400).json(Map.of("error", String.valueOf(e.getMessage()))));
+            config.routes.exception(ScenarioError.class, (e, ctx) -> ctx.status(400).json(Map.of("error", e.getMessage())));
+        });
+        app.start(host, port);
+        return this;
+    }
+
+    record RunRequest(String name, String yaml, Long seed) {}
+
+    /** The port it listens on (the real one when started with 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** The page's address, for people: a wildcard host is shown as localhost. */
+    public String url(String host) {
+        String shown = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+        return "http://" + (shown.contains(":") ? "[" + shown + "]" : shown) + ":" + port() + "/";
+    }
+
+    @Override
+    public void close() {
+        if (app != null) {
+            app.stop();
+        }
+    }
+
+    /** The lab a request names: its seed (none: a fresh random one), preshared key flag and wall time. */
+    private Lab lab(Context ctx) {
+        String seed = ctx.queryParam("seed");
+        String time = ctx.queryParam("time");
+        return new Lab(seed == null || seed.isBlank() ? random.nextLong() : number(seed, "seed"),
+                Boolean.parseBoolean(ctx.queryParam("psk")),
+                time == null || time.isBlank() ? System.currentTimeMillis() * 1_000_000L : number(time, "time"));
+    }
+
+    private static long number(String text, String name) {
+        try {
+            return Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got \"" + text + "\"");
+        }
+    }
+
+    private static String param(Context ctx, String name, String fallback) {
+        String v = ctx.queryParam(name);
+        return v == null ? fallback : v;
+    }
+}

@@ -1,0 +1,244 @@
+package dev.wirelab.viz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wirelab.engine.DeterministicEntropy;
+import dev.wirelab.engine.EnginePair;
+import dev.wirelab.engine.Now;
+import dev.wirelab.engine.allowedips.AllowedIps;
+import dev.wirelab.engine.allowedips.Prefix;
+import dev.wirelab.engine.noise.NoiseStep;
+import dev.wirelab.engine.noise.NoiseTrace;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The JSON API over real HTTP, its values checked against the engine computing on its own. */
+class VizApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** A fixed wall clock, so the initiation's timestamp (and so H from step 5 on) is reproducible. */
+    private static final long TIME = 1_767_225_600_000_000_000L;
+    private static VizServer server;
+
+    @BeforeAll
+    static void start() {
+        server = new VizServer().start("127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode getJson(String path) throws Exception {
+        HttpResponse<String> r = get(path);
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body());
+    }
+
+    static HttpResponse<String> post(String path, Object body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int littleEndianIndex(JsonNode message, String field) {
+        for (JsonNode f : message.get("fields")) {
+            if (f.get("name").asText().equals(field)) {
+                return Integer.reverseBytes(Integer.parseUnsignedInt(f.get("hex").asText(), 16));
+            }
+        }
+        throw new AssertionError("no field " + field + " in " + message);
+    }
+
+    /** Every byte of {@code annotated} lies in exactly one field, and each field's hex is those bytes. */
+    static void assertEveryByteExplainedOnce(JsonNode annotated) {
+        String hex = annotated.get("hex").asText();
+        int length = hex.length() / 2;
+        int[] cover = new int[length];
+        for (JsonNode f : annotated.get("fields")) {
+            int offset = f.get("offset").asInt();
+            int n = f.get("length").asInt();
+            assertFalse(f.get("meaning").asText().isBlank(), f.toString());
+            assertEquals(hex.substring(2 * offset, 2 * (offset + n)), f.get("hex").asText(), f.toString());
+            for (int i = offset; i < offset + n; i++) {
+                cover[i]++;
+            }
+        }
+        for (int i = 0; i < length; i++) {
+            assertEquals(1, cover[i], "byte " + i + " of " + annotated.get("name").asText() + " covered " + cover[i] + " times");
+        }
+    }
+
+    @Test
+    void handshakeStepsCarryTheEnginesOwnChainingKeyAndHash() throws Exception {
+        for (boolean psk : new boolean[] {false, true}) {
+            JsonNode h = getJson("/api/handshake?seed=7&psk=" + psk + "&time=" + TIME);
+            JsonNode init = h.get("messages").get(0);
+            JsonNode resp = h.get("messages").get(1);
+            // The engine on its own, same seed, same clock, the indices the API put on the wire.
+            EnginePair pair = new EnginePair(7, psk);
+            List<NoiseStep> is = new ArrayList<>();
+            List<NoiseStep> rs = new ArrayList<>();
+            EnginePair.Exchange x = pair.handshake(new Now(0, TIME), littleEndianIndex(init, "sender index"),
+                    littleEndianIndex(resp, "sender index"), NoiseTrace.collecting(is), NoiseTrace.collecting(rs));
+
+            assertEquals(pair.identityI.publicKey().base64(), h.get("pair").get("initiator").get("publicKey").asText());
+            assertEquals(pair.identityR.publicKey().base64(), h.get("pair").get("responder").get("publicKey").asText());
+            assertEquals(HexFormat.of().formatHex(x.initiation()), init.get("hex").asText());
+            assertEquals(HexFormat.of().formatHex(x.response()), resp.get("hex").asText());
+            JsonNode steps = h.get("steps");
+            assertEquals(11, steps.size());
+            for (int n = 1; n <= 11; n++) {
+                JsonNode s = steps.get(n - 1);
+                assertEquals(n, s.get("number").asInt());
+                // Step 6 (the MACs) leaves C and H as step 5 made them.
+                NoiseStep engine = (n <= 5 ? is : n == 6 ? is : rs).get(n <= 5 ? n - 1 : n == 6 ? 4 : n - 2);
+                assertEquals(engine.chainingKeyAfter().hex(), s.get("chainingKeyAfter").asText(), "C after step " + n);
+                assertEquals(engine.hashAfter().hex(), s.get("hashAfter").asText(), "H after step " + n);
+                if (n != 6) {
+                    assertEquals(engine.chainingKeyBefore().hex(), s.get("chainingKeyBefore").asText(), "C before step " + n);
+                    assertEquals(engine.hashBefore().hex(), s.get("hashBefore").asText(), "H before step " + n);
+                    assertEquals(engine.formula(), s.get("formula").asText());
+                    assertEquals(engine.token(), s.get("token").asText());
+                }
+                assertTrue(s.get("otherSideAgrees").asBoolean(), "step " + n);
+            }
+            assertEquals(rs.getLast().values().get("T_i->r").hex(), valueOf(h.get("split"), "T_i->r"));
+            // Step 10 mixes in Q: the preshared key, or 32 zero bytes without one.
+            assertEquals(HexFormat.of().formatHex(pair.presharedKey.secretBytes()), valueOf(steps.get(9), "Q"));
+            assertEquals(psk, !valueOf(steps.get(9), "Q").equals("00".repeat(32)));
+            assertEveryByteExplainedOnce(init);
+            assertEveryByteExplainedOnce(resp);
+        }
+    }
+
+    private static String valueOf(JsonNode step, String name) {
+        for (JsonNode v : step.get("values")) {
+            if (v.get("name").asText().equals(name)) {
+                return v.get("hex").asText();
+            }
+        }
+        throw new AssertionError("no value " + name + " in " + step);
+    }
+
+    @Test
+    void freshPairsHaveFreshKeysAndASeedRepeatsThem() throws Exception {
+        JsonNode a = getJson("/api/pair");
+        JsonNode b = getJson("/api/pair");
+        assertNotEquals(a.get("initiator").get("publicKey"), b.get("initiator").get("publicKey"));
+        JsonNode again = getJson("/api/pair?seed=" + a.get("seed").asLong());
+        assertEquals(a.get("initiator").get("publicKey"), again.get("initiator").get("publicKey"));
+        assertEquals(a.get("responder").get("publicKey"), again.get("responder").get("publicKey"));
+    }
+
+    @Test
+    void routingAnswersAreTheTriesLongestPrefixMatch() throws Exception {
+        JsonNode table = getJson("/api/routing/table");
+        AllowedIps<String> trie = new AllowedIps<>();
+        for (JsonNode peer : table) {
+            for (JsonNode p : peer.get("allowedIps")) {
+                trie.insert(Prefix.parse(p.asText()), peer.get("name").asText());
+            }
+        }
+        DeterministicEntropy e = new DeterministicEntropy(11);
+        List<String> addresses = new ArrayList<>(List.of("10.0.0.5", "10.0.0.200", "192.168.10.9", "8.8.8.8", "fd00::1", "fd01::1"));
+        for (int i = 0; i < 40; i++) {
+            // Half near the table's prefixes, half anywhere.
+            int a = e.nextInt();
+            addresses.add(i % 2 == 0 ? "10.0.0." + (a & 0xff) : (a >>> 24) + "." + (a >>> 16 & 0xff) + "." + (a >>> 8 & 0xff) + "." + (a & 0xff));
+        }
+        for (String address : addresses) {
+            HttpResponse<String> r = post("/api/routing", java.util.Map.of("peers", table, "address", address, "from", "office"));
+            assertEquals(200, r.statusCode(), r.body());
+            JsonNode answer = JSON.readTree(r.body());
+            String expected = trie.lookup(RoutingView.address(address));
+            assertEquals(expected, answer.get("peer").isNull() ? null : answer.get("peer").asText(), address);
+            long winners = 0;
+            for (JsonNode entry : answer.get("entries")) {
+                if (entry.get("winner").asBoolean()) {
+                    winners++;
+                    assertEquals(expected, entry.get("peer").asText());
+                    assertTrue(Prefix.parse(entry.get("prefix").asText()).contains(RoutingView.address(address)));
+                }
+            }
+            assertEquals(expected == null ? 0 : 1, winners, address);
+            assertEquals("office".equals(expected), answer.get("inbound").get("accepted").asBoolean(), address);
+        }
+        HttpResponse<String> none = post("/api/routing", java.util.Map.of("peers", List.of(java.util.Map.of("name", "a", "endpoint", "",
+                "allowedIps", List.of("10.0.0.0/8"))), "address", "192.0.2.1"));
+        assertNull(JSON.readTree(none.body()).get("peer").textValue());
+        HttpResponse<String> bad = post("/api/routing", java.util.Map.of("peers", List.of(java.util.Map.of("name", "a", "endpoint", "",
+                "allowedIps", List.of("10.0.0.0/33"))), "address", "10.0.0.1"));
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("cidr 33"), bad.body());
+    }
+
+    @Test
+    void aPacketsJourneyIsDeliveredOnceWithEveryByteExplained() throws Exception {
+        JsonNode j = getJson("/api/journey?seed=7&time=" + TIME + "&dst=10.0.0.5&payload=GET%20/status");
+        assertTrue(j.get("delivered").asBoolean());
+        assertEquals(8, j.get("steps").size());
+        int annotated = 0;
+        for (JsonNode s : j.get("steps")) {
+            if (!s.get("bytes").isNull()) {
+                assertEveryByteExplainedOnce(s.get("bytes"));
+                annotated++;
+            }
+        }
+        assertEquals(5, annotated, "inner packet, message, datagram, wire, delivered packet");
+        String inner = j.get("steps").get(0).get("bytes").get("hex").asText();
+        assertEquals(inner, j.get("steps").get(7).get("bytes").get("hex").asText(), "the server gets exactly what the laptop sent");
+        String checks = j.get("steps").get(7).get("values").toString();
+        assertTrue(checks.contains("dropped, REPLAYED_COUNTER"), checks);
+
+        JsonNode unrouted = getJson("/api/journey?seed=7&dst=192.0.2.99");
+        assertFalse(unrouted.get("delivered").asBoolean());
+        assertEquals(2, unrouted.get("steps").size());
+    }
+
+    @Test
+    void aBuiltInScenarioRunsWithItsTraceAndDatagrams() throws Exception {
+        JsonNode list = getJson("/api/scenarios");
+        assertTrue(list.size() >= 20, list.toString());
+        HttpResponse<String> r = post("/api/scenarios/run", java.util.Map.of("name", "basic-handshake", "seed", 3));
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode run = JSON.readTree(r.body());
+        assertTrue(run.get("passed").asBoolean(), run.get("verdicts").toString());
+        assertEquals(3, run.get("seed").asLong());
+        JsonNode firstSend = null;
+        for (JsonNode rec : run.get("records")) {
+            if ("udp.send".equals(rec.path("kind").asText())) {
+                firstSend = rec;
+                break;
+            }
+        }
+        assertEquals(1, firstSend.get("type").asInt(), "the first datagram is alice's initiation");
+        String hex = run.get("datagrams").get(firstSend.get("id").asText()).asText();
+        assertEquals(148 * 2, hex.length());
+        JsonNode annotated = getJson("/api/annotate?hex=" + hex);
+        assertEveryByteExplainedOnce(annotated);
+
+        HttpResponse<String> bad = post("/api/scenarios/run", java.util.Map.of("yaml", "name: x\nduration: forever\n"));
+        assertEquals(400, bad.statusCode(), bad.body());
+    }
+}

@@ -1,0 +1,213 @@
+package dev.wirelab.viz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import dev.wirelab.engine.EnginePair;
+import dev.wirelab.engine.Now;
+import dev.wirelab.engine.allowedips.AllowedIps;
+import dev.wirelab.engine.allowedips.Prefix;
+import dev.wirelab.engine.noise.NoiseStep;
+import dev.wirelab.engine.noise.NoiseTrace;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The page in Debian's headless Chromium, driven by Playwright the way a user would: keyboard
+ * through the handshake, route an address, hover a byte of a packet, run a scenario. What the page
+ * shows is compared with the engine computing on its own. Screenshots go to target/screenshots.
+ */
+class VizBrowserTest {
+    /** Debian's chromium package (.ci/run installs it); Playwright's own browser downloads are off. */
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    /** Fixed seed and wall clock: the page then shows exactly what the engine computes here. */
+    static final long SEED = 7;
+    static final long TIME = 1_767_225_600_000_000_000L;
+
+    private static VizServer server;
+    private static Playwright playwright;
+    private static Browser browser;
+    private BrowserContext context;
+    private Page page;
+
+    @BeforeAll
+    static void start() {
+        server = new VizServer().start("127.0.0.1", 0);
+        playwright = Playwright.create();
+        // Without the background-networking flags Chromium keeps trying to reach Google's services
+        // from a closed network; Playwright gives every launch a fresh temporary profile.
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM).setHeadless(true)
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+    }
+
+    @AfterAll
+    static void stop() {
+        browser.close();
+        playwright.close();
+        server.close();
+    }
+
+    @BeforeEach
+    void open() {
+        // A laptop screen.
+        context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1366, 900));
+        page = context.newPage();
+    }
+
+    @AfterEach
+    void close() {
+        context.close();
+    }
+
+    private void load(String hash) {
+        page.navigate("http://127.0.0.1:" + server.port() + "/?seed=" + SEED + "&time=" + TIME + "&psk=false" + hash);
+        page.waitForSelector("body[data-ready=true]");
+    }
+
+    private void screenshot(Locator what, String name) {
+        what.screenshot(new Locator.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")));
+    }
+
+    private String text(String testId) {
+        return page.getByTestId(testId).textContent();
+    }
+
+    @Test
+    void steppingThroughTheHandshakeWithTheKeyboardShowsTheEnginesChainingKeyAndHash() {
+        // The engine on its own: same seed, same clock, the indices the lab draws.
+        EnginePair pair = new EnginePair(SEED, false);
+        int[] idx = Lab.indices(SEED);
+        List<NoiseStep> is = new ArrayList<>();
+        List<NoiseStep> rs = new ArrayList<>();
+        pair.handshake(new Now(0, TIME), idx[0], idx[1], NoiseTrace.collecting(is), NoiseTrace.collecting(rs));
+
+        load("#handshake/0");
+        assertEquals(pair.identityI.publicKey().base64(), text("initiator-public"));
+        assertEquals(pair.identityR.publicKey().base64(), text("responder-public"));
+        page.locator("#handshake").focus();
+        for (int n = 1; n <= 11; n++) {
+            page.keyboard().press("ArrowRight");
+            assertEquals("step " + n + " / 11", text("hs-counter"));
+            // Step 6 (mac1, mac2) leaves C and H as step 5 made them; 7-11 are the responder's.
+            NoiseStep engine = n <= 6 ? is.get(Math.min(n, 5) - 1) : rs.get(n - 2);
+            assertEquals(engine.chainingKeyAfter().hex(), text("hs-c-after"), "C after step " + n);
+            assertEquals(engine.hashAfter().hex(), text("hs-h-after"), "H after step " + n);
+            if (n != 6) {
+                assertEquals(engine.chainingKeyBefore().hex(), text("hs-c-before"), "C before step " + n);
+                assertEquals(engine.hashBefore().hex(), text("hs-h-before"), "H before step " + n);
+            }
+            if (n == 5) {
+                screenshot(page.locator("#handshake"), "handshake-step-5");
+            }
+        }
+        assertTrue(page.url().endsWith("#handshake/11"), page.url());
+        // The message being built: by step 11 every byte of the response is filled in.
+        assertEquals(0, page.locator("#hs-bytes .b.empty").count());
+        assertEquals(92, page.locator("#hs-bytes .b").count());
+        page.keyboard().press("ArrowLeft");
+        assertEquals("step 10 / 11", text("hs-counter"));
+        screenshot(page.locator("#handshake"), "handshake-step-10");
+
+        // A deep link opens its step, with its values, and the initiation half built.
+        load("#handshake/3");
+        assertEquals("step 3 / 11", text("hs-counter"));
+        assertEquals(is.get(2).hashAfter().hex(), text("hs-h-after"));
+        assertEquals(148 - 28 - 16 - 16, page.locator("#hs-bytes .b:not(.empty)").count(),
+                "type, reserved, sender index, ephemeral and encrypted static are filled; timestamp and macs not yet");
+    }
+
+    @Test
+    void routingAnAddressHighlightsTheTriesWinnerAndFollowsEdits() {
+        load("#routing");
+        AllowedIps<String> trie = new AllowedIps<>();
+        for (RoutingView.PeerRow row : RoutingView.defaultTable()) {
+            row.allowedIps().forEach(p -> trie.insert(Prefix.parse(p), row.name()));
+        }
+        for (String address : new String[] {"10.0.0.5", "10.0.0.200", "8.8.8.8", "fd00::5"}) {
+            page.getByTestId("route-address").fill(address);
+            page.getByTestId("route-address").press("Enter");
+            String expected = trie.lookup(RoutingView.address(address));
+            page.waitForFunction("a => document.querySelector('[data-testid=route-result]').textContent.startsWith(a + ' → ')", address);
+            assertTrue(text("route-result").startsWith(address + " → " + expected + " "), text("route-result"));
+            Locator winner = page.locator("#route-table tr.winner");
+            assertEquals(1, winner.count(), address);
+            assertEquals(expected, winner.locator("input.name").inputValue());
+            if (address.equals("10.0.0.200")) {
+                assertEquals("10.0.0.128/25 ✓", winner.locator(".prefix.win").textContent());
+                screenshot(page.locator("#routing"), "routing-longest-prefix");
+            }
+        }
+        // Edit the table: without the office's /25, 10.0.0.200 falls back to the server's /24.
+        page.locator("#route-table tbody tr").nth(1).locator("input.ips").fill("192.168.10.0/24");
+        page.getByTestId("route-address").fill("10.0.0.200");
+        page.getByTestId("route-address").press("Enter");
+        page.waitForFunction("() => document.querySelector('[data-testid=route-result]').textContent.includes('VPN server')");
+        assertEquals("VPN server", page.locator("#route-table tr.winner input.name").inputValue());
+        // No entry at all: no route, nothing highlighted.
+        page.locator("#route-table tbody tr").nth(2).locator("input.ips").fill("");
+        page.getByTestId("route-address").fill("8.8.8.8");
+        page.getByTestId("route-address").press("Enter");
+        page.waitForFunction("() => document.querySelector('[data-testid=route-result]').textContent.includes('no route')");
+        assertEquals(0, page.locator("#route-table tr.winner").count());
+    }
+
+    @Test
+    void hoveringAByteOfTheJourneyExplainsItsField() {
+        load("#journey/4");
+        assertEquals("step 4 / 8", text("journey-counter"));
+        // Byte 8 of the transport message is the first of its 8-byte counter.
+        page.locator("#journey-bytes .b[data-offset='8']").hover();
+        assertTrue(text("journey-explain").startsWith("counter · bytes 8–15 (8)"), text("journey-explain"));
+        assertEquals(8, page.locator("#journey-bytes .b.hi").count());
+        screenshot(page.locator("#journey"), "journey-counter-hover");
+
+        page.locator("#journey").focus();
+        for (int i = 0; i < 4; i++) {
+            page.keyboard().press("ArrowRight");
+        }
+        assertEquals("step 8 / 8", text("journey-counter"));
+        String checks = page.locator("#journey-values").textContent();
+        assertTrue(checks.contains("accepted") && checks.contains("dropped, REPLAYED_COUNTER"), checks);
+        page.locator("#journey-bytes .b[data-offset='12']").hover();
+        assertTrue(text("journey-explain").startsWith("source address"), text("journey-explain"));
+        screenshot(page.locator("#journey"), "journey-delivered");
+    }
+
+    @Test
+    void aScenarioRunsAndItsFirstMessageOpensAnnotated() {
+        load("#lab");
+        page.getByTestId("lab-scenario").selectOption("basic-handshake");
+        page.locator("#lab-form button[type=submit]").click();
+        page.waitForSelector("[data-testid=lab-summary]");
+        assertTrue(text("lab-summary").startsWith("basic-handshake, seed 1: every expectation holds"), text("lab-summary"));
+        Locator first = page.locator("#lab-diagram .msg").first();
+        assertTrue(first.getAttribute("aria-label").startsWith("initiation from alice to bob"), first.getAttribute("aria-label"));
+        first.focus();
+        page.keyboard().press("Enter");
+        page.waitForFunction("() => document.getElementById('lab-bytes').children.length > 0");
+        assertEquals(148, page.locator("#lab-bytes .b").count());
+        page.locator("#lab-bytes .b[data-offset='116']").hover();
+        assertTrue(page.locator("#lab-explain").textContent().startsWith("mac1"), page.locator("#lab-explain").textContent());
+        screenshot(page.locator("#lab"), "scenario-basic-handshake");
+
+        // Section 5's roaming card plays its scenario in the lab: the server learns the new endpoint.
+        page.locator("[data-play=roaming-client]").click();
+        page.waitForFunction("() => document.querySelector('[data-testid=lab-summary]')?.textContent.startsWith('roaming-client')");
+        assertTrue(text("lab-summary").contains("every expectation holds"), text("lab-summary"));
+        assertTrue(page.locator("#lab-diagram").textContent().contains("endpoint"), "the endpoint change is drawn");
+    }
+}
