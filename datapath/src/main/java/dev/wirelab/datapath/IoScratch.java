@@ -13,6 +13,40 @@ final class IoScratch implements AutoCloseable {
     final MemorySegment errno = Libc.errnoSegment(arena);
     final MemorySegment pollFd = arena.allocate(Libc.POLLFD);
     final MemorySegment destination = arena.allocate(UdpSocket.SOCKADDR_IN6_BYTES);
+    /** Datagrams one sendmmsg call carries at most. */
+    static final int BATCH = 32;
+    /** Bytes per datagram in the batch slab; larger datagrams go out one by one. */
+    static final int SLOT_BYTES = 2048;
+    static final int MMSGHDR_BYTES = 64;
+    static final int IOVEC_BYTES = 16;
+    // Lazily: only threads that batch need the ~70 KB.
+    private MemorySegment messages;
+    private MemorySegment iovecs;
+    private MemorySegment names;
+    private MemorySegment slab;
+
+    MemorySegment messages() {
+        if (messages == null) {
+            messages = arena.allocate((long) BATCH * MMSGHDR_BYTES, 8);
+            iovecs = arena.allocate((long) BATCH * IOVEC_BYTES, 8);
+            names = arena.allocate((long) BATCH * UdpSocket.SOCKADDR_IN6_BYTES, 8);
+            slab = arena.allocate((long) BATCH * SLOT_BYTES, 8);
+        }
+        return messages;
+    }
+
+    MemorySegment iovecs() {
+        return iovecs;
+    }
+
+    MemorySegment names() {
+        return names;
+    }
+
+    MemorySegment slab() {
+        return slab;
+    }
+
     /** The endpoint {@link #destination} holds, and for which socket family, or null. */
     dev.wirelab.engine.Endpoint destinationFor;
     int destinationFamily;

@@ -140,7 +140,7 @@ public final class Tun implements AutoCloseable {
                 if (e != Libc.EAGAIN && e != Libc.EINTR) {
                     return GONE; // EBADFD and friends: the interface was removed.
                 }
-                if (attempt == 1 || closed) {
+                if (attempt == 1 || closed || timeoutMillis == 0) {
                     return 0;
                 }
                 int revents = Libc.poll(pollFd, fd, Libc.POLLIN, timeoutMillis, readErrno);

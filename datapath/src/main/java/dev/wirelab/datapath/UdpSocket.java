@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The device's UDP socket: one dual-stack IPv6 socket (IPv4 peers appear as ::ffff:a.b.c.d and are
@@ -199,6 +200,86 @@ public final class UdpSocket implements AutoCloseable {
                 Libc.poll(scratch.pollFd, fd, Libc.POLLOUT, 10, scratch.errno);
             }
             return false;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /**
+     * Sends {@code count} datagrams with as few system calls as possible (sendmmsg, up to
+     * {@link IoScratch#BATCH} per call), using {@code scratch}. Datagrams larger than a batch slot go
+     * out one by one. Like {@link #send}, a full socket buffer gets one short wait, then the rest
+     * is dropped.
+     *
+     * @return how many the kernel took
+     */
+    public int sendAll(List<Endpoint> to, List<byte[]> data, int count, IoScratch scratch) {
+        if (count == 1) {
+            return send(to.getFirst(), data.getFirst(), 0, data.getFirst().length, scratch) ? 1 : 0;
+        }
+        int taken = 0;
+        int i = 0;
+        while (i < count) {
+            MemorySegment messages = scratch.messages();
+            int n = 0;
+            while (i < count && n < IoScratch.BATCH) {
+                byte[] d = data.get(i);
+                if (d.length > IoScratch.SLOT_BYTES) {
+                    break; // Sent alone below, keeping the order.
+                }
+                MemorySegment name = scratch.names().asSlice((long) n * SOCKADDR_IN6_BYTES, SOCKADDR_IN6_BYTES);
+                int nameLength = writeSockaddr(name, family, to.get(i));
+                if (nameLength < 0) {
+                    i++; // An IPv6 peer on a host without IPv6: dropped.
+                    continue;
+                }
+                long slot = (long) n * IoScratch.SLOT_BYTES;
+                MemorySegment.copy(d, 0, scratch.slab(), ValueLayout.JAVA_BYTE, slot, d.length);
+                MemorySegment iov = scratch.iovecs().asSlice((long) n * IoScratch.IOVEC_BYTES, IoScratch.IOVEC_BYTES);
+                iov.set(ValueLayout.ADDRESS, 0, scratch.slab().asSlice(slot, d.length));
+                iov.set(ValueLayout.JAVA_LONG, 8, d.length);
+                MemorySegment m = messages.asSlice((long) n * IoScratch.MMSGHDR_BYTES, IoScratch.MMSGHDR_BYTES);
+                m.fill((byte) 0);
+                m.set(ValueLayout.ADDRESS, 0, name);
+                m.set(ValueLayout.JAVA_INT, 8, nameLength);
+                m.set(ValueLayout.ADDRESS, 16, iov);
+                m.set(ValueLayout.JAVA_LONG, 24, 1L);
+                n++;
+                i++;
+            }
+            taken += sendBatch(messages, n, scratch);
+            if (i < count && data.get(i).length > IoScratch.SLOT_BYTES) {
+                byte[] big = data.get(i);
+                taken += send(to.get(i), big, 0, big.length, scratch) ? 1 : 0;
+                i++;
+            }
+        }
+        return taken;
+    }
+
+    private int sendBatch(MemorySegment messages, int n, IoScratch scratch) {
+        int done = 0;
+        try {
+            for (int attempt = 0; attempt < 2 && done < n; attempt++) {
+                while (done < n) {
+                    int r = (int) Libc.SENDMMSG.invokeExact(scratch.errno, fd,
+                            messages.asSlice((long) done * IoScratch.MMSGHDR_BYTES), n - done, 0);
+                    if (r > 0) {
+                        done += r;
+                        continue;
+                    }
+                    int e = Libc.errno(scratch.errno);
+                    if (e == Libc.EAGAIN && !closed) {
+                        break; // Wait for room once, below.
+                    }
+                    // This datagram cannot go (no route, unreachable): skip it, as send() would drop it.
+                    done++;
+                }
+                if (done < n) {
+                    Libc.poll(scratch.pollFd, fd, Libc.POLLOUT, 10, scratch.errno);
+                }
+            }
+            return done;
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }

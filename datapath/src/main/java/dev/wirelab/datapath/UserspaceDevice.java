@@ -317,17 +317,31 @@ public final class UserspaceDevice implements AutoCloseable {
     // ---------------------------------------------------------------- threads
 
     private void tunLoop() {
-        byte[] buffer = new byte[MAX_PACKET_BYTES];
+        // Packets already waiting are read in a batch (without waiting for more), handled under one
+        // lock, and their datagrams leave in one sendmmsg: fewer system calls and lock hand-offs per
+        // packet when the tunnel is busy, no added latency when it is not.
+        byte[][] buffers = new byte[IoScratch.BATCH][MAX_PACKET_BYTES];
+        int[] lengths = new int[IoScratch.BATCH];
         while (!closing) {
-            int n = tun.read(buffer, POLL_MILLIS);
+            int batch = 0;
+            int n = tun.read(buffers[0], POLL_MILLIS);
+            while (n > 0) {
+                lengths[batch++] = n;
+                if (batch == IoScratch.BATCH) {
+                    break;
+                }
+                n = tun.read(buffers[batch], 0);
+            }
             if (n == Tun.GONE) {
                 stop("interface " + name + " was removed");
                 return;
             }
-            if (n > 0) {
+            if (batch > 0) {
                 lock.lock();
                 try {
-                    device.onOutbound(clock.get(), buffer, 0, n, tunEffects);
+                    for (int i = 0; i < batch; i++) {
+                        device.onOutbound(clock.get(), buffers[i], 0, lengths[i], tunEffects);
+                    }
                     wakeTimersIfEarlier();
                 } finally {
                     lock.unlock();
@@ -562,11 +576,7 @@ public final class UserspaceDevice implements AutoCloseable {
             if (!sendData.isEmpty()) {
                 socketLifetime.readLock().lock();
                 try {
-                    UdpSocket socket = udp;
-                    for (int i = 0; i < sendData.size(); i++) {
-                        byte[] d = sendData.get(i);
-                        socket.send(sendTo.get(i), d, 0, d.length, io);
-                    }
+                    udp.sendAll(sendTo, sendData, sendData.size(), io);
                 } finally {
                     socketLifetime.readLock().unlock();
                 }
