@@ -56,7 +56,7 @@ final class ConformanceCommand implements Callable<Integer> {
     @Option(names = "--markdown", paramLabel = "OUT.md", description = "write the matrix as Markdown")
     private Path markdown;
 
-    @Option(names = "--logs", paramLabel = "DIR", defaultValue = "conformance-logs",
+    @Option(names = "--logs", paramLabel = "DIR", defaultValue = "/tmp/wirelab-conformance",
             description = "where target logs go (default: ${DEFAULT-VALUE})")
     private Path logs;
 
@@ -117,6 +117,7 @@ final class ConformanceCommand implements Callable<Integer> {
         }
         out.println();
         out.print(Conformance.table(results));
+        out.println("target logs: " + logs);
         if (junit != null) {
             Conformance.writeJunit(results, junit);
             out.println("JUnit XML: " + junit);
