@@ -10,6 +10,11 @@ import java.util.regex.Pattern;
 /** iperf3 TCP between two namespaces: a one-shot server, a client, the receiver's rate. */
 public final class Iperf {
     private static final Pattern RECEIVER = Pattern.compile("([\\d.]+) Mbits/sec\\s+receiver");
+    /** The sender's summary line: rate, then TCP retransmissions (segments the sender had to send again). */
+    private static final Pattern SENDER = Pattern.compile("[\\d.]+ Mbits/sec\\s+(\\d+)\\s+sender");
+
+    /** What one run measured: the receiver's rate and the sender's TCP retransmissions. */
+    public record Result(double mbits, long retransmits) {}
 
     private Iperf() {}
 
@@ -20,6 +25,12 @@ public final class Iperf {
      * @return the rate the receiver measured, in Mbit/s
      */
     public static double tcpMbits(Netns server, String serverAddress, Netns client, int seconds, int streams, Path logDir)
+            throws IOException, InterruptedException {
+        return tcp(server, serverAddress, client, seconds, streams, logDir).mbits();
+    }
+
+    /** As {@link #tcpMbits}, with the sender's retransmission count (-1 when iperf3 did not print one). */
+    public static Result tcp(Netns server, String serverAddress, Netns client, int seconds, int streams, Path logDir)
             throws IOException, InterruptedException {
         java.nio.file.Files.createDirectories(logDir);
         Proc s = server.start(List.of("iperf3", "-s", "-1", "-B", serverAddress), logDir.resolve("iperf3-server-"
@@ -43,7 +54,12 @@ public final class Iperf {
             if (!r.ok() || last == null) {
                 throw new IOException("iperf3 to " + serverAddress + " failed: " + r.out() + r.err());
             }
-            return Double.parseDouble(last);
+            Matcher retr = SENDER.matcher(r.out());
+            long retransmits = -1;
+            while (retr.find()) {
+                retransmits = Long.parseLong(retr.group(1)); // With several streams the [SUM] line comes last.
+            }
+            return new Result(Double.parseDouble(last), retransmits);
         } finally {
             s.awaitExit(5, TimeUnit.SECONDS);
             s.stop();

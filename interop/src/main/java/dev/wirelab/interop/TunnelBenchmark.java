@@ -20,7 +20,7 @@ import java.util.Map;
 public final class TunnelBenchmark {
     private record Pair(String name, Implementation sender, Implementation receiver) {}
 
-    private record Sample(double mbits, double senderCpu, double receiverCpu) {}
+    private record Sample(double mbits, long retransmits, double senderCpu, double receiverCpu) {}
 
     private TunnelBenchmark() {}
 
@@ -61,15 +61,16 @@ public final class TunnelBenchmark {
                     for (int s : streams) {
                         long[] cpuBefore = {cpuTicks(t.left.process().pid()), cpuTicks(t.right.process().pid())};
                         long t0 = System.nanoTime();
-                        double mbits = Iperf.tcpMbits(t.nsRight, TunnelPair.RIGHT_TUNNEL_V4, t.nsLeft, seconds, s, logs);
+                        Iperf.Result result = Iperf.tcp(t.nsRight, TunnelPair.RIGHT_TUNNEL_V4, t.nsLeft, seconds, s, logs);
+                        double mbits = result.mbits();
                         double wall = (System.nanoTime() - t0) / 1e9;
                         double ticks = 100.0; // USER_HZ on Linux
                         double senderCpu = (cpuTicks(t.left.process().pid()) - cpuBefore[0]) / ticks / wall;
                         double receiverCpu = (cpuTicks(t.right.process().pid()) - cpuBefore[1]) / ticks / wall;
                         samples.computeIfAbsent(p.name() + "|" + s, k -> new ArrayList<>())
-                                .add(new Sample(mbits, senderCpu, receiverCpu));
-                        System.err.printf(Locale.ROOT, "round %d/%d  %-30s %d stream(s)  %8.1f Mbit/s  cpu %.2f / %.2f%n",
-                                round, rounds, p.name(), s, mbits, senderCpu, receiverCpu);
+                                .add(new Sample(mbits, result.retransmits(), senderCpu, receiverCpu));
+                        System.err.printf(Locale.ROOT, "round %d/%d  %-30s %d stream(s)  %8.1f Mbit/s  %6d retransmits  cpu %.2f / %.2f%n",
+                                round, rounds, p.name(), s, mbits, result.retransmits(), senderCpu, receiverCpu);
                     }
                 }
             }
@@ -90,15 +91,16 @@ public final class TunnelBenchmark {
         sb.append(String.format(Locale.ROOT, "%s, %d cores, %s; started %s, load %s; %d rounds x %d s, interleaved, "
                 + "median of rounds; CPU = tunnel process CPU time / wall time (1.00 = one core)%n%n",
                 cpu, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), started, load, rounds, seconds));
-        sb.append("| pair | streams | Mbit/s (median) | rounds | ratio vs wireguard-go -> wireguard-go | sender CPU | receiver CPU |\n");
-        sb.append("| --- | --- | --- | --- | --- | --- | --- |\n");
+        sb.append("| pair | streams | Mbit/s (median) | rounds | ratio vs wireguard-go -> wireguard-go | TCP retransmits (median) | sender CPU | receiver CPU |\n");
+        sb.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (int s : streams) {
             double reference = median(samples.get("wireguard-go -> wireguard-go|" + s).stream().map(Sample::mbits).toList());
             for (Pair p : pairs) {
                 List<Sample> ss = samples.get(p.name() + "|" + s);
                 double m = median(ss.stream().map(Sample::mbits).toList());
-                sb.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %s | %.2fx | %.2f | %.2f |%n", p.name(), s, m,
+                sb.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %s | %.2fx | %.0f | %.2f | %.2f |%n", p.name(), s, m,
                         ss.stream().map(x -> String.format(Locale.ROOT, "%.0f", x.mbits())).toList(), m / reference,
+                        median(ss.stream().map(x -> (double) x.retransmits()).toList()),
                         median(ss.stream().map(Sample::senderCpu).toList()), median(ss.stream().map(Sample::receiverCpu).toList())));
             }
         }
