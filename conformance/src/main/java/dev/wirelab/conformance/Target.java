@@ -113,32 +113,7 @@ public interface Target {
     }
 
     /** The handle of a {@link #kernel} target: `wg`, `ip` and busybox `ping` run in the guest. */
-    record KernelHandle(Netns harness, KernelTarget device) implements TargetHandle {
-        @Override
-        public String ifname() {
-            return device.ifname();
-        }
-
-        @Override
-        public String publicKey() {
-            return device.publicKey();
-        }
-
-        @Override
-        public Netns harnessNamespace() {
-            return harness;
-        }
-
-        @Override
-        public String wg(String... args) throws IOException {
-            return device.wg(args);
-        }
-
-        @Override
-        public String ip(String... args) throws IOException {
-            return device.ip(args);
-        }
-
+    record KernelHandle(Netns harnessNamespace, KernelTarget device) implements TargetHandle {
         @Override
         public int ping(String address, int count) throws IOException {
             KernelVm.Result r = device.vm().tryExec("ping -c " + count + " -i 0.2 -W 2 " + address,
@@ -167,35 +142,7 @@ public interface Target {
     }
 
     /** The handle of a {@link #inNamespace} target. */
-    record NamespaceHandle(Netns harness, Netns target, WgDevice device) implements TargetHandle {
-        @Override
-        public String ifname() {
-            return device.ifname();
-        }
-
-        @Override
-        public String publicKey() {
-            return device.publicKey();
-        }
-
-        @Override
-        public Netns harnessNamespace() {
-            return harness;
-        }
-
-        @Override
-        public String wg(String... args) throws IOException {
-            return device.wg(args);
-        }
-
-        @Override
-        public String ip(String... args) throws IOException {
-            String[] cmd = new String[args.length + 1];
-            cmd[0] = "ip";
-            System.arraycopy(args, 0, cmd, 1, args.length);
-            return target.run(cmd);
-        }
-
+    record NamespaceHandle(Netns harnessNamespace, Netns target, WgDevice device) implements TargetHandle {
         @Override
         public int ping(String address, int count) throws IOException {
             return Ping.replies(target, address, count);
@@ -213,7 +160,7 @@ public interface Target {
             try {
                 target.close();
             } finally {
-                harness.close();
+                harnessNamespace.close();
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.wirelab.conformance;
 
 import dev.wirelab.interop.Netns;
+import dev.wirelab.interop.WireguardInterface;
 import java.io.IOException;
 
 /**
@@ -8,20 +9,29 @@ import java.io.IOException;
  * run where it lives, and `ping` from its side of the tunnel.
  */
 public interface TargetHandle extends AutoCloseable {
-    /** Its interface name. */
-    String ifname();
-
-    /** Its public key (base64). */
-    String publicKey();
+    /** The interface under test. */
+    WireguardInterface device();
 
     /** Where the harness peer must live to reach it over the underlay. */
     Netns harnessNamespace();
 
+    default String ifname() {
+        return device().ifname();
+    }
+
+    default String publicKey() {
+        return device().publicKey();
+    }
+
     /** Runs `wg ARGS` where the target lives. */
-    String wg(String... args) throws IOException;
+    default String wg(String... args) throws IOException {
+        return device().wg(args);
+    }
 
     /** Runs `ip ARGS` where the target lives. */
-    String ip(String... args) throws IOException;
+    default String ip(String... args) throws IOException {
+        return device().ip(args);
+    }
 
     /** Pings {@code address} {@code count} times from the target's side (0.2 s apart); returns the replies. */
     int ping(String address, int count) throws IOException;

@@ -11,7 +11,7 @@ import java.util.Map;
  * `ip`, run in the guest's shell (busybox `ip`, the host's `wg` binary). Peers are named by public key,
  * so any target (a WgDevice, another VM) can be this one's peer.
  */
-public final class KernelTarget implements AutoCloseable {
+public final class KernelTarget implements WireguardInterface, AutoCloseable {
     private final KernelVm vm;
     private final String ifname;
     private final String publicKey;
@@ -41,20 +41,24 @@ public final class KernelTarget implements AutoCloseable {
         return vm;
     }
 
+    @Override
     public String ifname() {
         return ifname;
     }
 
+    @Override
     public String publicKey() {
         return publicKey;
     }
 
     /** Runs `wg ARGS` in the guest and returns its output; a non-zero exit is an IOException. */
+    @Override
     public String wg(String... args) throws IOException {
         return vm.exec(commandLine("wg", args));
     }
 
     /** Runs busybox `ip ARGS` in the guest and returns its output; a non-zero exit is an IOException. */
+    @Override
     public String ip(String... args) throws IOException {
         return vm.exec(commandLine("ip", args));
     }

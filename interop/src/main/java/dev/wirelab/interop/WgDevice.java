@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * One running WireGuard interface of some {@link Implementation} inside a {@link Netns}, driven with
  * the stock `wg` and `ip` tools only, the way a person would.
  */
-public final class WgDevice {
+public final class WgDevice implements WireguardInterface {
     private static final long START_SECONDS = 30;
 
     private final Netns ns;
@@ -96,6 +96,7 @@ public final class WgDevice {
         return ns;
     }
 
+    @Override
     public String ifname() {
         return ifname;
     }
@@ -108,6 +109,7 @@ public final class WgDevice {
         return process;
     }
 
+    @Override
     public String publicKey() {
         return publicKey;
     }
@@ -116,7 +118,16 @@ public final class WgDevice {
         return privateKey;
     }
 
+    /** Runs `ip ARGS` in this device's namespace. */
+    @Override
+    public String ip(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip"));
+        cmd.addAll(Arrays.asList(args));
+        return ns.run(cmd.toArray(String[]::new));
+    }
+
     /** Runs `wg ARGS` in this device's namespace. */
+    @Override
     public String wg(String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("wg"));
         cmd.addAll(Arrays.asList(args));
