@@ -375,12 +375,21 @@ public final class WgQuickReader {
         }
 
         private InterfaceAddress interfaceAddress(String key, String item) throws ConfigException {
+            AddressWithLength a = addressWithLength(key, item, "is not an IP address with an optional /prefix-length, "
+                    + "e.g. 10.0.0.1/24 or fd00::1/64");
+            return new InterfaceAddress(a.address(), a.cidr());
+        }
+
+        /** An address as written (host bits kept, unlike a Prefix) and its prefix length. */
+        private record AddressWithLength(Bytes address, int cidr) {}
+
+        /** ADDRESS[/LENGTH], the length defaulting to the whole address; {@code what} says what it should have been. */
+        private AddressWithLength addressWithLength(String key, String item, String what) throws ConfigException {
             int slash = item.indexOf('/');
             String host = slash < 0 ? item : item.substring(0, slash);
             Bytes address = ipLiteral(host);
             if (address == null) {
-                throw error(key, "`" + shown(item) + "' is not an IP address with an optional /prefix-length, "
-                        + "e.g. 10.0.0.1/24 or fd00::1/64");
+                throw error(key, "`" + shown(item) + "' " + what);
             }
             int bits = address.length() * 8;
             int cidr = bits;
@@ -391,7 +400,7 @@ public final class WgQuickReader {
                 }
                 cidr = (int) c;
             }
-            return new InterfaceAddress(address, cidr);
+            return new AddressWithLength(address, cidr);
         }
 
         private void dnsItem(String key, String item) throws ConfigException {
@@ -411,23 +420,9 @@ public final class WgQuickReader {
         }
 
         private Prefix allowedIp(String key, String item) throws ConfigException {
-            int slash = item.indexOf('/');
-            String host = slash < 0 ? item : item.substring(0, slash);
-            Bytes address = ipLiteral(host);
-            if (address == null) {
-                throw error(key, "`" + shown(item) + "' is not an IP prefix such as 10.0.0.0/24 or fd00::/64 "
-                        + "(separate several with commas)");
-            }
-            int bits = address.length() * 8;
-            int cidr = bits;
-            if (slash >= 0) {
-                long c = decimal(item.substring(slash + 1));
-                if (c < 0 || c > bits) {
-                    throw error(key, "`" + shown(item) + "': the prefix length must be 0.." + bits);
-                }
-                cidr = (int) c;
-            }
-            return Prefix.of(address, cidr);
+            AddressWithLength a = addressWithLength(key, item, "is not an IP prefix such as 10.0.0.0/24 or fd00::/64 "
+                    + "(separate several with commas)");
+            return Prefix.of(a.address(), a.cidr());
         }
 
         /** wg's parse_endpoint: "[host]:port", else the last ':' splits host from port. */
