@@ -1,0 +1,68 @@
+package dev.wirelab.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A million garbage datagrams at a wirelab device's listen port (random lengths, random bytes, most
+ * with a forged WireGuard type in front) while a tunnel to wireguard-go is up: the device stays
+ * alive, answers none of them (the flooding socket receives nothing back), and the tunnel still
+ * carries pings afterwards.
+ */
+class GarbageFloodTest {
+    private static final Path LOGS = Path.of("target", "interop-logs", "flood");
+    private static final int DATAGRAMS = 1_000_000;
+
+    @Test
+    void aMillionGarbageDatagramsGetNoReplyAndTheTunnelSurvives() throws Exception {
+        long seed = System.nanoTime();
+        try (TunnelPair p = TunnelPair.start(Implementation.WIRELAB, Implementation.WIREGUARD_GO, LOGS)) {
+            assertEquals(2, Ping.replies(p.nsLeft, TunnelPair.RIGHT_TUNNEL_V4, 2), "the tunnel works before");
+            long[] before = p.left.transfer(p.right);
+            long t0 = System.nanoTime();
+            int replies = p.nsRight.call(() -> {
+                Random random = new Random(seed);
+                try (DatagramChannel c = DatagramChannel.open()) {
+                    c.bind(new InetSocketAddress(TunnelPair.RIGHT_UNDERLAY_V4, 0));
+                    // Blocking sends: a full send buffer puts this thread to sleep, so the kernel's
+                    // softirq work on this core (delivering the datagrams) is not starved by spinning.
+                    InetSocketAddress target = new InetSocketAddress(TunnelPair.LEFT_UNDERLAY_V4, TunnelPair.LEFT_PORT);
+                    byte[] bytes = new byte[256];
+                    for (int i = 0; i < DATAGRAMS; i++) {
+                        int length = random.nextInt(bytes.length);
+                        random.nextBytes(bytes);
+                        if (length >= 4 && i % 4 != 0) {
+                            bytes[0] = (byte) (1 + random.nextInt(4)); // A forged type, reserved bytes zero.
+                            bytes[1] = bytes[2] = bytes[3] = 0;
+                        }
+                        c.send(ByteBuffer.wrap(bytes, 0, length), target);
+                    }
+                    Thread.sleep(1_000); // Anything the device still had queued would answer by now.
+                    // Replies wait in this socket's receive buffer (room for hundreds): count them.
+                    c.configureBlocking(false);
+                    ByteBuffer in = ByteBuffer.allocate(2048);
+                    int received = 0;
+                    while (c.receive(in) != null) {
+                        received++;
+                        in.clear();
+                    }
+                    return received;
+                }
+            });
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("flood: %d garbage datagrams in %.1f s (seed %d): %d replies; device alive: %s%n",
+                    DATAGRAMS, seconds, seed, replies, p.left.process().alive());
+            assertEquals(0, replies, "garbage is answered with silence (seed " + seed + ")");
+            assertTrue(p.left.process().alive(), "the device survives the flood: " + p.left.process().log());
+            assertEquals(before[0], p.left.transfer(p.right)[0], "no garbage counted as received from the peer");
+            assertEquals(3, Ping.replies(p.nsLeft, TunnelPair.RIGHT_TUNNEL_V4, 3), "the tunnel still works after");
+        }
+    }
+}
