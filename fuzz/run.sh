@@ -9,7 +9,8 @@
 # new code go to MODULE/.cifuzz-corpus/ (ignored by git; copy the useful ones into the Inputs
 # directory); a failing input is written into the Inputs directory itself, so it becomes a
 # regression test at once. The log is kept in target/fuzz-TARGET.log and the line libFuzzer ends
-# with ("Done N runs in S second(s)") is printed last: that N is the execution count to report.
+# with ("Done N runs in S second(s)") is printed at the end: that N is the execution count to report
+# (for the device target, each execution is a script of up to 32 datagrams; it prints the total).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,6 +41,8 @@ JAZZER_FUZZ=1 ./mvnw -B test -pl "$module" -am -Dsurefire.failIfNoSpecifiedTests
 status=$?
 set -e
 grep -E '^(#[0-9]+ +(DONE|pulse)|Done [0-9]+ runs)' "$log" | tail -3
+# Targets whose executions run several inputs each say how many in all.
+grep -E '^[A-Za-z]+FuzzTest: ' "$log" || true
 if [[ $status -ne 0 ]]; then
   grep -E 'FuzzTestFinding|Tests run:.*Fail' "$log" | head -5
   echo "fuzzing found a failure (exit $status): see $log"

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * Device input from the network and from the tunnel, fuzzed (Jazzer; without JAZZER_FUZZ the
@@ -34,6 +35,18 @@ import java.util.function.Supplier;
  * the device does not change, and the outbound target only moves sending counters forward.
  */
 class DeviceFuzzTest {
+    /**
+     * Inputs given to Devices in this JVM: one fuzzer execution of the datagram target runs a script
+     * of up to 32 datagrams, so a long run reports both its executions and this.
+     */
+    private static long datagrams;
+    private static long outboundPackets;
+
+    @AfterAll
+    static void reportInputs() {
+        System.out.println("DeviceFuzzTest: " + datagrams + " datagrams and " + outboundPackets
+                + " outbound packets given to Devices");
+    }
 
     /**
      * Any datagrams, from any endpoint, in any order, with time moving forward between them, at a
@@ -50,7 +63,7 @@ class DeviceFuzzTest {
         // Traced (as the simulator runs it) or not (as the datapath does): both paths must hold.
         boolean tracing = (s.next() & 1) == 1;
         long mono = fixture.mono;
-        String before = null;
+        DeviceSnapshot before = null;
         for (int op = 0; op < 32 && s.hasMore(); op++) {
             int kind = s.next() & 3;
             if (kind == 3) {
@@ -71,6 +84,7 @@ class DeviceFuzzTest {
             }
             RecordedEffects out = new RecordedEffects(tracing);
             fixture.device.onDatagram(now, from, d, 0, d.length, out);
+            datagrams++;
             int at = op;
             Supplier<String> where = () -> "op " + at + " from " + from + ": " + Bytes.of(d);
             assertEquals(List.of(), out.sent(), () -> "answered an unauthenticated datagram, " + where.get());
@@ -91,6 +105,7 @@ class DeviceFuzzTest {
         Now now = fixture.pair.now();
         RecordedEffects outA = new RecordedEffects(true);
         fixture.pair.a.onOutbound(now, packet, 0, packet.length, outA);
+        outboundPackets++;
         assertEquals(List.of(), outA.delivered());
         int version = IpPacket.version(packet, 0, packet.length);
         if (version == 0) {

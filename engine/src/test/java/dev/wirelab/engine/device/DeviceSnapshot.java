@@ -3,50 +3,50 @@ package dev.wirelab.engine.device;
 import dev.wirelab.engine.Now;
 import dev.wirelab.engine.Protocol;
 import dev.wirelab.engine.transport.Keypair;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Everything about a Device that a peer, `wg show` or the timers could notice, as text: its key,
- * port, fwmark, next deadline, and per peer the endpoint, counters, handshake state, accepted
- * timestamp, staged packets, the five timers, the keypairs present and the AllowedIPs. Two
- * snapshots taken at the same {@link Now} are equal exactly when nothing observable changed.
+ * Everything about a Device that a peer, `wg show` or the timers could notice: its key, port,
+ * fwmark, next deadline, and per peer the endpoint, counters, handshake state, accepted timestamp,
+ * staged packets, the five timers, the keypairs present and the AllowedIPs. Two snapshots taken at
+ * the same {@link Now} are equal exactly when nothing observable changed; printed, they say what.
+ *
+ * <p>Values, not text: the fuzz target takes one after every input, so it must be cheap.
  *
  * <p>A keypair shows as usable or not at {@code now} rather than by its raw valid flag: the engine,
  * like the kernel, clears that flag when a packet arrives for a keypair already past
  * REJECT_AFTER_TIME, which changes nothing a peer could see since time alone already retired it.
  */
-final class DeviceSnapshot {
-    private DeviceSnapshot() {}
+record DeviceSnapshot(Object publicKey, int listenPort, int fwmark, long nextDeadline, List<PeerSnapshot> peers) {
 
-    static String of(Device device, Now now) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("device ").append(device.publicKey()).append(" port ").append(device.listenPort())
-                .append(" fwmark ").append(device.fwmark()).append(" next ").append(device.nextDeadline()).append('\n');
+    record PeerSnapshot(Object publicKey, Object endpoint, int keepaliveSeconds, long rxBytes, long txBytes,
+            long lastHandshakeWallNanos, String handshakeState, Object latestTimestamp, int stagedPackets,
+            List<Long> timers, List<String> keypairs, Object allowedIps) {}
+
+    static DeviceSnapshot of(Device device, Now now) {
+        List<PeerSnapshot> peers = new ArrayList<>();
         for (Peer p : device.peers()) {
-            sb.append("peer ").append(p.publicKey()).append(" @ ").append(p.endpoint())
-                    .append(" keepalive ").append(p.persistentKeepaliveSeconds())
-                    .append(" rx ").append(p.rxBytes()).append(" tx ").append(p.txBytes())
-                    .append(" handshake@ ").append(p.lastHandshakeWallNanos())
-                    .append(" state ").append(p.handshakeState())
-                    .append(" timestamp ").append(p.latestTimestamp())
-                    .append(" staged ").append(p.stagedPackets()).append('\n');
+            List<Long> timers = new ArrayList<>(TraceEvent.Timer.values().length);
             for (TraceEvent.Timer t : TraceEvent.Timer.values()) {
-                sb.append("  timer ").append(t).append(' ').append(p.deadline(t)).append('\n');
+                timers.add(p.deadline(t));
             }
-            keypair(sb, "current", p.keypairs().current(), now);
-            keypair(sb, "previous", p.keypairs().previous(), now);
-            keypair(sb, "next", p.keypairs().next(), now);
-            sb.append("  allowed ").append(device.allowedIps(p)).append('\n');
+            List<String> keypairs = new ArrayList<>(3);
+            for (Keypair k : new Keypair[] {p.keypairs().current(), p.keypairs().previous(), p.keypairs().next()}) {
+                keypairs.add(keypair(k, now));
+            }
+            peers.add(new PeerSnapshot(p.publicKey(), p.endpoint(), p.persistentKeepaliveSeconds(), p.rxBytes(),
+                    p.txBytes(), p.lastHandshakeWallNanos(), String.valueOf(p.handshakeState()),
+                    p.latestTimestamp(), p.stagedPackets(), timers, keypairs, device.allowedIps(p)));
         }
-        return sb.toString();
+        return new DeviceSnapshot(device.publicKey(), device.listenPort(), device.fwmark(), device.nextDeadline(), peers);
     }
 
-    private static void keypair(StringBuilder sb, String slot, Keypair k, Now now) {
-        sb.append("  ").append(slot).append(' ');
+    private static String keypair(Keypair k, Now now) {
         if (k == null) {
-            sb.append("none\n");
-            return;
+            return "none";
         }
         boolean usable = k.isValid() && !now.hasExpired(k.birthMonoNanos(), Protocol.REJECT_AFTER_TIME_NANOS);
-        sb.append(k).append(usable ? " usable" : " retired").append(usable && k.canSend() ? " can-send" : "").append('\n');
+        return k + (usable ? " usable" : " retired") + (usable && k.canSend() ? " can-send" : "");
     }
 }
