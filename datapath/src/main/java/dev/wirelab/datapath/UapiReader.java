@@ -79,7 +79,7 @@ public final class UapiReader {
                 return readSet();
             }
             default -> {
-                return new UapiRequest.Rejected(UapiErrno.EINVAL, "unknown operation " + quote(op), true);
+                return new UapiRequest.Rejected(UapiErrno.EINVAL, "unknown operation " + lineWithoutValue(op), true);
             }
         }
     }
@@ -107,7 +107,7 @@ public final class UapiReader {
             String text = text(n);
             int eq = text.indexOf('=');
             if (eq < 0) {
-                request.fail(UapiErrno.EPROTO, "line " + lineNumber + ": no '=' in " + quote(text));
+                request.fail(UapiErrno.EPROTO, "line " + lineNumber + ": no '=' in " + lineWithoutValue(text));
                 continue;
             }
             try {
@@ -155,6 +155,17 @@ public final class UapiReader {
     private String text(int n) {
         // Latin-1 maps every byte to one char, so a stray byte shows up in the error and never parses.
         return new String(line, 0, n, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * A line for a refusal, which the server logs: its key up to '=' and the value's length only, or
+     * for a line with no '=' its length only. Values may be private or preshared keys (a client that
+     * forgot {@code set=1}, or a lost '='), and a log must never hold one.
+     */
+    private static String lineWithoutValue(String line) {
+        int eq = line.indexOf('=');
+        return eq < 0 ? "a line of " + line.length() + " characters (not shown: it may hold a key)"
+                : quote(line.substring(0, eq)) + " (value of " + (line.length() - eq - 1) + " characters not shown)";
     }
 
     private static String quote(String s) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -15,6 +16,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Reads wg-quick(8) configuration files the way wg-quick and wg(8) read them (wireguard-tools'
@@ -51,6 +53,11 @@ public final class WgQuickReader {
     private static final String INTERFACE_KEYS = "PrivateKey, ListenPort, FwMark, Address, DNS, MTU, Table, "
             + "PreUp, PostUp, PreDown, PostDown, SaveConfig";
     private static final String PEER_KEYS = "PublicKey, PresharedKey, Endpoint, AllowedIPs, PersistentKeepalive";
+    /** Longest unknown key quoted in an error: room for a typo of PersistentKeepalive, not for a key. */
+    private static final int UNKNOWN_KEY_SHOWN_MAX = 24;
+    /** Every key name, lower case: what a message may quote from a line it cannot read. */
+    private static final Set<String> KEY_NAMES = Arrays.stream((INTERFACE_KEYS + ", " + PEER_KEYS).split(", "))
+            .map(k -> k.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
 
     private WgQuickReader() {}
 
@@ -202,7 +209,11 @@ public final class WgQuickReader {
                 return;
             }
             if (eq < 0) {
-                throw error(quickKey, "no '=' in this line; write Key = Value");
+                // Only a known key name is shown, never the rest: "PrivateKey yAnz…" with its '=' lost
+                // would otherwise print the key on the terminal.
+                String word = quickKey.split("\\s", 2)[0];
+                throw error(KEY_NAMES.contains(word.toLowerCase(Locale.ROOT)) ? word : "",
+                        "no '=' in this line; write Key = Value");
             }
             if (section == Section.INTERFACE && quickKey(quickKey, trim(uncommented.substring(eq + 1)))) {
                 return;
@@ -210,12 +221,35 @@ public final class WgQuickReader {
             int compactEq = compact.indexOf('=');
             String key = compact.substring(0, compactEq);
             String value = compact.substring(compactEq + 1);
+            refuseKeyThatMayHoldASecret(key);
             switch (section) {
                 case NONE -> throw error(key, "comes before any [Interface] or [Peer] section; put it in one");
                 case INTERFACE -> interfaceKey(key, value);
                 case PEER -> peerKey(key, value);
             }
             wgLines.add(bashTrim(raw));
+        }
+
+        /**
+         * An unknown key is quoted in the error, which is fine for a typo ("ListenPrt") but not for
+         * "PrivateKey yAnz…=" with its '=' lost: the base64 padding then ends the "key". So a key
+         * that starts with a known name shows only that name, and a long unknown one is not shown.
+         */
+        private void refuseKeyThatMayHoldASecret(String key) throws ConfigException {
+            String lower = key.toLowerCase(Locale.ROOT);
+            if (KEY_NAMES.contains(lower)) {
+                return;
+            }
+            for (String known : KEY_NAMES) {
+                if (lower.startsWith(known)) {
+                    throw error(key.substring(0, known.length()), "unknown key starting with "
+                            + key.substring(0, known.length()) + " (the rest is not shown: it may hold a key); write "
+                            + key.substring(0, known.length()) + " = Value");
+                }
+            }
+            if (key.length() > UNKNOWN_KEY_SHOWN_MAX) {
+                throw error("", "an unknown key of " + key.length() + " characters (not shown: it may hold a key)");
+            }
         }
 
         private void header(String compact, String quickKey) throws ConfigException {

@@ -226,6 +226,32 @@ class WgQuickPlanTest {
     }
 
     @Test
+    void upAndDownWarnFirstWhenOthersCanReadTheFileAsWgQuickDoes() throws Exception {
+        Path file = conf("wg0", "[Interface]\n" + KEYS);
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        String warning = "Warning: `" + file.toRealPath() + "' is world accessible";
+
+        Recorder absent = new Recorder();
+        absent.answers.put("ip link show dev wg0", new CommandRunner.Result(1, "", "Device \"wg0\" does not exist."));
+        List<String> upLines = new ArrayList<>();
+        WgQuick.up(file, options(absent).withProgress(upLines::add));
+        assertEquals(warning, upLines.get(0), upLines.toString());
+
+        Recorder present = new Recorder();
+        present.answers.put("ip link show dev wg0", new CommandRunner.Result(0, "7: wg0: <UP> mtu 1420\n", ""));
+        List<String> downLines = new ArrayList<>();
+        WgQuick.down(file, options(present).withProgress(downLines::add));
+        assertEquals(warning, downLines.get(0), downLines.toString());
+
+        // A key file only its owner reads: no warning.
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        List<String> quiet = new ArrayList<>();
+        WgQuick.down(file, options(present).withProgress(quiet::add));
+        assertTrue(quiet.stream().noneMatch(l -> l.contains("world accessible")), quiet.toString());
+    }
+
+    @Test
     void refusalsSayWhatIsWrongAndChangeNothing() throws Exception {
         Recorder r = new Recorder();
         r.answers.put("ip link show dev wg0", new CommandRunner.Result(0, "7: wg0: <UP>\n", ""));
