@@ -219,6 +219,12 @@ public final class AllowedIps<P> {
         return prefixes;
     }
 
+    /** How many prefixes {@code peer} owns. */
+    public int countOf(P peer) {
+        Owned<P> owned = peer == null ? null : byPeer.get(peer);
+        return owned == null ? 0 : owned.count;
+    }
+
     /** How many prefixes have an owner, IPv4 and IPv6 together. */
     public int size() {
         return size;

@@ -58,7 +58,7 @@ public final class Device {
     private final Crypto crypto;
     private final Entropy entropy;
     private final Map<PublicKey, Peer> peers = new LinkedHashMap<>();
-    private final AllowedIps<Peer> allowedIps = new AllowedIps<>();
+    private final AllowedIps<Peer> allowedIps;
     /** Receiver index -> the peer whose handshake or keypair uses it (kernel index_hashtable). */
     private final Map<Integer, Peer> indices = new HashMap<>();
     private final RateLimiter rateLimiter;
@@ -72,6 +72,12 @@ public final class Device {
     private boolean wasUnderLoad;
 
     public Device(Profile profile, Crypto crypto, Entropy entropy) {
+        this(profile, crypto, entropy, AllowedIps.MAX_PREFIXES);
+    }
+
+    /** As the public constructor, with a smaller AllowedIPs bound: lets tests reach it cheaply. */
+    Device(Profile profile, Crypto crypto, Entropy entropy, int maxAllowedIps) {
+        this.allowedIps = new AllowedIps<>(maxAllowedIps);
         this.profile = profile;
         this.crypto = crypto;
         this.entropy = entropy;
@@ -131,6 +137,44 @@ public final class Device {
             throw new IllegalArgumentException("too many peers: " + after.size() + " (the " + profile.name()
                     + " profile allows " + profile.maxPeers() + ")");
         }
+        int projected = projectedAllowedIps(edit);
+        if (projected > allowedIps.maxPrefixes()) {
+            throw new IllegalArgumentException("AllowedIPs table full: this change would need " + projected
+                    + " prefixes, the bound is " + allowedIps.maxPrefixes() + "; nothing was changed");
+        }
+    }
+
+    /**
+     * An upper bound on the AllowedIPs table's size after {@code edit}, worked out before anything
+     * changes so that an edit past the bound is refused whole: prefixes of peers the edit removes or
+     * replaces no longer count, and a prefix counts as new unless a peer that keeps its prefixes owns it.
+     */
+    private int projectedAllowedIps(DeviceEdit edit) {
+        Set<Peer> cleared = new HashSet<>();
+        int projected = allowedIps.size();
+        if (edit.replacePeers()) {
+            cleared.addAll(peers.values());
+            projected = 0;
+        }
+        for (PeerEdit pe : edit.peers()) {
+            Peer p = peers.get(pe.publicKey());
+            if (p != null && (pe.remove() || pe.replaceAllowedIps()) && cleared.add(p)) {
+                projected -= allowedIps.countOf(p);
+            }
+        }
+        Set<Prefix> added = new HashSet<>();
+        for (PeerEdit pe : edit.peers()) {
+            if (pe.remove() || (pe.updateOnly() && !peers.containsKey(pe.publicKey()))) {
+                continue; // Its prefixes are never inserted.
+            }
+            for (Prefix prefix : pe.allowedIps()) {
+                Peer owner = allowedIps.owner(prefix);
+                if ((owner == null || cleared.contains(owner)) && added.add(prefix)) {
+                    projected++;
+                }
+            }
+        }
+        return projected;
     }
 
     private void setPrivateKey(PrivateKey key, Now now) {
@@ -197,8 +241,8 @@ public final class Device {
         }
         for (Prefix prefix : edit.allowedIps()) {
             if (!allowedIps.insert(prefix, peer)) {
-                throw new IllegalArgumentException("AllowedIPs table full (" + allowedIps.maxPrefixes()
-                        + " prefixes): " + prefix + " and the rest of this change were not applied");
+                // validate() refused every edit that could get here: this would be a defect in it.
+                throw new IllegalStateException("AllowedIPs table full after validation: " + prefix);
             }
         }
         if (edit.persistentKeepaliveSeconds() != null) {

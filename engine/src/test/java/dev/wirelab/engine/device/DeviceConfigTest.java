@@ -48,6 +48,31 @@ class DeviceConfigTest {
     }
 
     @Test
+    void anEditPastTheAllowedIpsBoundIsRefusedWholeAndOneWithinItIsTaken() {
+        Device d = new Device(Profile.REFERENCE, Crypto.fastest(), new DeterministicEntropy(45), 4);
+        dev.wirelab.engine.Now now = new dev.wirelab.engine.Now(0, 0);
+        RecordedEffects out = new RecordedEffects();
+        PublicKey a = key(46);
+        PublicKey b = key(47);
+        d.apply(DeviceEdit.peers(PeerEdit.add(a, null, Prefix.parse("192.0.2.0/26"), Prefix.parse("192.0.2.64/26"),
+                Prefix.parse("192.0.2.128/26"))), now, out);
+        Endpoint moved = Endpoint.ipv4("203.0.113.9:51820");
+        // a's endpoint first, then b with two new prefixes: 5 > 4, so not even a's endpoint may change.
+        DeviceEdit tooMany = DeviceEdit.peers(PeerEdit.add(a, moved), PeerEdit.add(b, null, Prefix.parse("198.51.100.0/24"),
+                Prefix.parse("198.51.100.0/25")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.apply(tooMany, now, out));
+        assertTrue(e.getMessage().contains("AllowedIPs table full"), e.getMessage());
+        assertNull(d.peer(a).endpoint(), "nothing of a refused edit is applied");
+        assertNull(d.peer(b));
+        assertEquals(3, d.allowedIps(d.peer(a)).size());
+        // Moving a prefix between peers does not grow the table, and replacing a's list frees its room.
+        d.apply(DeviceEdit.peers(PeerEdit.add(b, null, Prefix.parse("192.0.2.0/26"), Prefix.parse("198.51.100.0/24"))), now, out);
+        d.apply(DeviceEdit.peers(PeerEdit.add(a, null, Prefix.parse("203.0.113.0/26"), Prefix.parse("203.0.113.64/26"))
+                .replacingAllowedIps()), now, out);
+        assertEquals(4, d.allowedIps(d.peer(a)).size() + d.allowedIps(d.peer(b)).size());
+    }
+
+    @Test
     void replacePeersKeepsOnlyTheNamedOnes() {
         DevicePair p = new DevicePair(43);
         PublicKey c = key(44);
