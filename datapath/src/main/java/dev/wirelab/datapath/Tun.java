@@ -17,7 +17,7 @@ import java.nio.file.Path;
  * <p>One thread reads, any number write (each with its own {@link IoScratch}); the descriptor is non-blocking and readers wait in
  * {@code poll} so that {@link #close} can stop them within one poll interval.
  */
-public final class Tun implements AutoCloseable {
+public final class Tun extends NativeDescriptor {
     /** Linux's IFNAMSIZ minus the terminating NUL. */
     public static final int MAX_NAME_LENGTH = 15;
     /** What wireguard-go and wg-quick give a new interface. */
@@ -34,15 +34,12 @@ public final class Tun implements AutoCloseable {
     private static final int IFREQ_FLAGS_OFFSET = 16;
 
     private final String name;
-    private final int fd;
-    private final Arena arena = Arena.ofShared();
     private final MemorySegment readErrno = Libc.errnoSegment(arena);
     private final MemorySegment pollFd = arena.allocate(Libc.POLLFD);
-    private volatile boolean closed;
 
     private Tun(String name, int fd) {
+        super(fd);
         this.name = name;
-        this.fd = fd;
     }
 
     /**
@@ -207,16 +204,5 @@ public final class Tun implements AutoCloseable {
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
-    }
-
-    /** Closes the descriptor, which removes the interface. Call after the reader thread stopped. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        Libc.close(fd);
-        arena.close();
     }
 }

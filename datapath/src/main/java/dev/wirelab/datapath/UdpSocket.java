@@ -18,7 +18,7 @@ import java.util.List;
  *
  * <p>One thread receives; any number send at once, each with its own {@link IoScratch}.
  */
-public final class UdpSocket implements AutoCloseable {
+public final class UdpSocket extends NativeDescriptor {
     static final int SOCKADDR_IN6_BYTES = 28;
     private static final int SOCKADDR_IN_BYTES = 16;
     private static final byte[] V4_MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
@@ -26,10 +26,8 @@ public final class UdpSocket implements AutoCloseable {
     private static final int BUFFER_BYTES = 4 << 20;
     private static final ValueLayout.OfShort SHORT_BE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
-    private final int fd;
     private final int family;
     private final int port;
-    private final Arena arena = Arena.ofShared();
     // Receive side (receiving thread only).
     private final MemorySegment receiveErrno = Libc.errnoSegment(arena);
     private final MemorySegment receivePoll = arena.allocate(Libc.POLLFD);
@@ -38,10 +36,9 @@ public final class UdpSocket implements AutoCloseable {
     private final byte[] lastSourceBytes = new byte[18];
     private final byte[] sourceScratch = new byte[18];
     private Endpoint lastSource;
-    private volatile boolean closed;
 
     private UdpSocket(int fd, int family, int port) {
-        this.fd = fd;
+        super(fd);
         this.family = family;
         this.port = port;
     }
@@ -374,16 +371,5 @@ public final class UdpSocket implements AutoCloseable {
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
-    }
-
-    /** Closes the socket. Call after the receiving thread stopped and while no send runs. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        Libc.close(fd);
-        arena.close();
     }
 }
