@@ -13,6 +13,8 @@ final class IoScratch implements AutoCloseable {
     final MemorySegment errno = Libc.errnoSegment(arena);
     final MemorySegment pollFd = arena.allocate(Libc.POLLFD);
     final MemorySegment destination = arena.allocate(UdpSocket.SOCKADDR_IN6_BYTES);
+    /** A TUN write: the virtio-net header, then the packet (see {@link Tun#write}). */
+    final byte[] tunFrame = new byte[Tun.MAX_FRAME_BYTES];
     /** Datagrams one sendmmsg call carries at most. */
     static final int BATCH = 32;
     /** Bytes per datagram in the batch slab; larger datagrams go out one by one. */

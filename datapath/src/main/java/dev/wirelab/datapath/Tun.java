@@ -9,8 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A Linux TUN device (IFF_TUN | IFF_NO_PI): each read returns one IP packet the kernel routed into
- * the interface, each write hands one IP packet to the kernel as if it arrived on it. The interface
+ * A Linux TUN device (IFF_TUN | IFF_NO_PI | IFF_VNET_HDR): each read returns one frame the kernel
+ * routed into the interface, each write hands one IP packet to the kernel as if it arrived on it.
+ * Frames start with a virtio-net header: with the TCP segmentation and checksum offloads turned on
+ * ({@link #offloads}), a frame may stand for many TCP packets, which {@link TunOffload#unpack} cuts
+ * apart; see there for why. The interface
  * exists as long as this descriptor is open (it is not made persistent), so a crashed process
  * leaves nothing behind, and `ip link del` of the interface ends {@link #read} with {@link #GONE}.
  *
@@ -26,10 +29,15 @@ public final class Tun extends NativeDescriptor {
     public static final int GONE = -1;
 
     private static final long TUNSETIFF = 0x400454caL;
+    /** _IOW('T', 208, unsigned int); its argument is the flags themselves, not a pointer. */
+    private static final long TUNSETOFFLOAD = 0x400454d0L;
     private static final long SIOCGIFMTU = 0x8921L;
     private static final long SIOCSIFMTU = 0x8922L;
     private static final short IFF_TUN = 0x0001;
     private static final short IFF_NO_PI = 0x1000;
+    private static final short IFF_VNET_HDR = 0x4000;
+    /** Longest frame a read returns: the virtio-net header and an IP packet of up to 64 KiB. */
+    public static final int MAX_FRAME_BYTES = TunOffload.HEADER_BYTES + 65_535;
     private static final int IFREQ_BYTES = 40;
     private static final int IFREQ_FLAGS_OFFSET = 16;
 
@@ -37,9 +45,12 @@ public final class Tun extends NativeDescriptor {
     private final MemorySegment readErrno = Libc.errnoSegment(arena);
     private final MemorySegment pollFd = arena.allocate(Libc.POLLFD);
 
-    private Tun(String name, int fd) {
+    private final boolean offloads;
+
+    private Tun(String name, int fd, boolean offloads) {
         super(fd);
         this.name = name;
+        this.offloads = offloads;
     }
 
     /**
@@ -69,7 +80,7 @@ public final class Tun extends NativeDescriptor {
             }
             MemorySegment ifreq = call.allocate(IFREQ_BYTES);
             ifreq.copyFrom(MemorySegment.ofArray(name.getBytes(StandardCharsets.US_ASCII)));
-            ifreq.set(ValueLayout.JAVA_SHORT, IFREQ_FLAGS_OFFSET, (short) (IFF_TUN | IFF_NO_PI));
+            ifreq.set(ValueLayout.JAVA_SHORT, IFREQ_FLAGS_OFFSET, (short) (IFF_TUN | IFF_NO_PI | IFF_VNET_HDR));
             int r = (int) Libc.IOCTL.invokeExact(errno, fd, TUNSETIFF, ifreq);
             if (r < 0) {
                 int e = Libc.errno(errno);
@@ -82,7 +93,10 @@ public final class Tun extends NativeDescriptor {
                     default -> "cannot create TUN interface " + name + ": " + Libc.strerror(e);
                 }, e);
             }
-            Tun tun = new Tun(name, fd);
+            // Without the offloads (a kernel that refuses them) frames still carry the header, all zero.
+            boolean offloads = (int) Libc.IOCTL.invokeExact(errno, fd, TUNSETOFFLOAD,
+                    MemorySegment.ofAddress(TunOffload.TUN_F_CSUM | TunOffload.TUN_F_TSO4 | TunOffload.TUN_F_TSO6)) == 0;
+            Tun tun = new Tun(name, fd, offloads);
             try {
                 setMtu(name, DEFAULT_MTU);
             } catch (IOException | RuntimeException e) {
@@ -119,10 +133,16 @@ public final class Tun extends NativeDescriptor {
         return name;
     }
 
+    /** Whether the kernel agreed to hand over unsegmented TCP with checksums left to us. */
+    public boolean offloads() {
+        return offloads;
+    }
+
     /**
-     * Reads one packet into {@code buffer}, waiting at most {@code timeoutMillis}.
+     * Reads one frame (virtio-net header and packet, for {@link TunOffload#unpack}) into {@code buffer}
+     * ({@link #MAX_FRAME_BYTES} long), waiting at most {@code timeoutMillis}.
      *
-     * @return the packet's length, 0 when nothing came in time, or {@link #GONE}
+     * @return the frame's length, 0 when nothing came in time, or {@link #GONE}
      */
     public int read(byte[] buffer, int timeoutMillis) {
         try {
@@ -161,10 +181,17 @@ public final class Tun extends NativeDescriptor {
      * @return whether the kernel took it
      */
     public boolean write(byte[] packet, int offset, int length, IoScratch scratch) {
+        if (length > 65_535) {
+            return false;
+        }
         try {
+            byte[] frame = scratch.tunFrame;
+            TunOffload.writeHeader(frame, 0);
+            System.arraycopy(packet, offset, frame, TunOffload.HEADER_BYTES, length);
+            long frameLength = TunOffload.HEADER_BYTES + length;
             long n = (long) Libc.WRITE.invokeExact(scratch.errno, fd,
-                    MemorySegment.ofArray(packet).asSlice(offset, length), (long) length);
-            return n == length;
+                    MemorySegment.ofArray(frame).asSlice(0, frameLength), frameLength);
+            return n == frameLength;
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }

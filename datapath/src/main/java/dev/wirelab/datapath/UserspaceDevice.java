@@ -68,6 +68,8 @@ public final class UserspaceDevice implements AutoCloseable {
     private final Device device;
     /** Largest IP packet a TUN device or a UDP datagram can carry. */
     private static final int MAX_PACKET_BYTES = 65_535;
+    /** Packets the tun thread hands the Device per lock: enough to amortise it, few enough not to hold up the udp thread. */
+    private static final int OUTBOUND_BATCH = 128;
 
     private final ReentrantLock lock;
     private final Condition deadlineMoved;
@@ -317,37 +319,68 @@ public final class UserspaceDevice implements AutoCloseable {
     // ---------------------------------------------------------------- threads
 
     private void tunLoop() {
-        // Packets already waiting are read in a batch (without waiting for more), handled under one
-        // lock, and their datagrams leave in one sendmmsg: fewer system calls and lock hand-offs per
-        // packet when the tunnel is busy, no added latency when it is not.
-        byte[][] buffers = new byte[IoScratch.BATCH][MAX_PACKET_BYTES];
-        int[] lengths = new int[IoScratch.BATCH];
+        // Frames already waiting are read without waiting for more, cut into packets (TunOffload), and
+        // handed to the Device under one lock per OUTBOUND_BATCH packets, whose datagrams then leave
+        // in sendmmsg calls: fewer system calls and lock hand-offs per packet when the tunnel is busy,
+        // no added latency when it is not.
+        byte[] frame = new byte[Tun.MAX_FRAME_BYTES];
+        byte[] segment = new byte[TunOffload.scratchBytes()];
+        OutboundBatch batch = new OutboundBatch();
         while (!closing) {
-            int batch = 0;
-            int n = tun.read(buffers[0], POLL_MILLIS);
+            int frames = 0;
+            int n = tun.read(frame, POLL_MILLIS);
             while (n > 0) {
-                lengths[batch++] = n;
-                if (batch == IoScratch.BATCH) {
+                TunOffload.unpack(frame, n, segment, batch);
+                if (++frames == IoScratch.BATCH || batch.count >= OUTBOUND_BATCH) {
                     break;
                 }
-                n = tun.read(buffers[batch], 0);
+                n = tun.read(frame, 0);
             }
+            batch.handOver();
             if (n == Tun.GONE) {
                 stop("interface " + name + " was removed");
                 return;
             }
-            if (batch > 0) {
-                lock.lock();
-                try {
-                    for (int i = 0; i < batch; i++) {
-                        device.onOutbound(clock.get(), buffers[i], 0, lengths[i], tunEffects);
-                    }
-                    wakeTimersIfEarlier();
-                } finally {
-                    lock.unlock();
-                }
-                tunEffects.flush();
+        }
+    }
+
+    /** The tun thread's packets on their way to the Device: copied here, handed over in one lock. */
+    private final class OutboundBatch implements TunOffload.Sink {
+        // 256 KiB: room for the batch at the usual MTU, and always for one packet of up to 64 KiB.
+        private final byte[] data = new byte[OUTBOUND_BATCH * 2048];
+        private final int[] offsets = new int[OUTBOUND_BATCH];
+        private final int[] lengths = new int[OUTBOUND_BATCH];
+        private int used;
+        int count;
+
+        @Override
+        public void packet(byte[] buffer, int offset, int length) {
+            if (count == OUTBOUND_BATCH || used + length > data.length) {
+                handOver();
             }
+            System.arraycopy(buffer, offset, data, used, length);
+            offsets[count] = used;
+            lengths[count] = length;
+            used += length;
+            count++;
+        }
+
+        void handOver() {
+            if (count == 0) {
+                return;
+            }
+            lock.lock();
+            try {
+                for (int i = 0; i < count; i++) {
+                    device.onOutbound(clock.get(), data, offsets[i], lengths[i], tunEffects);
+                }
+                wakeTimersIfEarlier();
+            } finally {
+                lock.unlock();
+            }
+            count = 0;
+            used = 0;
+            tunEffects.flush();
         }
     }
 
