@@ -73,9 +73,9 @@ final class DatagramCapture implements AutoCloseable {
         offer(new Frame(true, to, localPort, datagram, epochNanos));
     }
 
-    /** The first {@code length} bytes of {@code buffer} came from {@code from} to {@code localPort}; copied. */
-    void received(Endpoint from, int localPort, byte[] buffer, int length, long epochNanos) {
-        offer(new Frame(false, from, localPort, java.util.Arrays.copyOf(buffer, length), epochNanos));
+    /** {@code length} bytes of {@code buffer} at {@code offset} came from {@code from} to {@code localPort}; copied. */
+    void received(Endpoint from, int localPort, byte[] buffer, int offset, int length, long epochNanos) {
+        offer(new Frame(false, from, localPort, java.util.Arrays.copyOfRange(buffer, offset, offset + length), epochNanos));
     }
 
     /** The socket's mark changed: routes, hence local addresses, may differ now. */

@@ -43,6 +43,8 @@ final class Libc {
     static final short POLLNVAL = 0x20;
 
     static final int EINTR = 4;
+    /** msg_flags: the datagram was longer than the buffer given. */
+    static final int MSG_TRUNC = 0x20;
     static final int EAGAIN = 11;
     static final int ENOENT = 2;
     static final int EPERM = 1;
@@ -81,6 +83,9 @@ final class Libc {
     /** sendmmsg(fd, struct mmsghdr *, unsigned int vlen, int flags): the messages live in native memory. */
     static final MethodHandle SENDMMSG = errnoCall("sendmmsg",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    /** recvmmsg(fd, struct mmsghdr *, unsigned int vlen, int flags, struct timespec *timeout). */
+    static final MethodHandle RECVMMSG = errnoCall("recvmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     static final MethodHandle GETEUID = plainCall("geteuid", FunctionDescriptor.of(JAVA_INT));
     static final MethodHandle STRERROR = plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 

@@ -184,14 +184,18 @@ public final class Tun extends NativeDescriptor {
         if (length > 65_535) {
             return false;
         }
+        byte[] frame = scratch.tunFrame;
+        TunOffload.writeHeader(frame, 0);
+        System.arraycopy(packet, offset, frame, TunOffload.HEADER_BYTES, length);
+        return writeFrame(frame, TunOffload.HEADER_BYTES + length, scratch);
+    }
+
+    /** Hands the kernel one frame: a virtio-net header and its packet (see {@link TunCoalescer}). */
+    boolean writeFrame(byte[] frame, int length, IoScratch scratch) {
         try {
-            byte[] frame = scratch.tunFrame;
-            TunOffload.writeHeader(frame, 0);
-            System.arraycopy(packet, offset, frame, TunOffload.HEADER_BYTES, length);
-            long frameLength = TunOffload.HEADER_BYTES + length;
-            long n = (long) Libc.WRITE.invokeExact(scratch.errno, fd,
-                    MemorySegment.ofArray(frame).asSlice(0, frameLength), frameLength);
-            return n == frameLength;
+            long n = (long) Libc.WRITE.invokeExact(scratch.errno, fd, MemorySegment.ofArray(frame).asSlice(0, length),
+                    (long) length);
+            return n == length;
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }

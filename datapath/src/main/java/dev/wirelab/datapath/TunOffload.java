@@ -141,7 +141,7 @@ final class TunOffload {
                 putU16(out, 2, total);
                 putU16(out, 4, (id + i) & 0xffff); // Consecutive ids, as the kernel's segmentation gives.
                 putU16(out, 10, 0);
-                putU16(out, 10, finish(fold(sum(out, 0, ipHeaderBytes, 0))));
+                putU16(out, 10, ~fold(sum(out, 0, ipHeaderBytes, 0)) & 0xffff);
             } else {
                 putU16(out, 4, total - 40); // Payload length: extension headers, TCP header, data.
             }
@@ -160,7 +160,7 @@ final class TunOffload {
             long pseudo = v4
                     ? sum(out, 12, 8, PROTOCOL_TCP + tcpBytes)
                     : sum(out, 8, 32, PROTOCOL_TCP + (long) tcpBytes);
-            putU16(out, t + 16, finish(fold(sum(out, t, tcpBytes, pseudo))));
+            putU16(out, t + 16, ~fold(sum(out, t, tcpBytes, pseudo)) & 0xffff); // As Linux's TCP: 0 stays 0.
             sink.packet(out, 0, total);
         }
         return segments;
@@ -195,8 +195,9 @@ final class TunOffload {
     }
 
     /**
-     * The checksum to store for a folded sum: its complement, with 0 sent as 0xffff (both mean zero
-     * in one's complement, and UDP reserves 0 for "no checksum").
+     * The checksum a finished offload stores: the complement of the folded sum, with 0 sent as 0xffff
+     * (both mean zero in one's complement, and UDP reserves 0 for "no checksum"), as the kernel's
+     * skb_checksum_help does.
      */
     private static int finish(int folded) {
         int c = ~folded & 0xffff;

@@ -24,6 +24,13 @@ public final class UdpSocket extends NativeDescriptor {
     private static final byte[] V4_MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
     /** Large enough that bursts from a fast peer are not dropped before the receive thread gets to them. */
     private static final int BUFFER_BYTES = 4 << 20;
+    /** Datagrams one recvmmsg takes at most. */
+    public static final int RECEIVE_BATCH = 32;
+    /**
+     * Bytes per received datagram: the largest UDP payload, so that no peer's MTU can make a datagram
+     * too long for its slot (2 MiB of native memory per socket).
+     */
+    static final int RECEIVE_SLOT_BYTES = 65_535;
     private static final ValueLayout.OfShort SHORT_BE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final int family;
@@ -31,8 +38,11 @@ public final class UdpSocket extends NativeDescriptor {
     // Receive side (receiving thread only).
     private final MemorySegment receiveErrno = Libc.errnoSegment(arena);
     private final MemorySegment receivePoll = arena.allocate(Libc.POLLFD);
-    private final MemorySegment source = arena.allocate(SOCKADDR_IN6_BYTES);
-    private final MemorySegment sourceLength = arena.allocate(ValueLayout.JAVA_INT);
+    // recvmmsg's messages, one iovec each into its own slot of the slab, and their source addresses.
+    private final MemorySegment receiveMessages = arena.allocate((long) RECEIVE_BATCH * IoScratch.MMSGHDR_BYTES, 8);
+    private final MemorySegment receiveIovecs = arena.allocate((long) RECEIVE_BATCH * IoScratch.IOVEC_BYTES, 8);
+    private final MemorySegment receiveNames = arena.allocate((long) RECEIVE_BATCH * SOCKADDR_IN6_BYTES, 8);
+    private final MemorySegment receiveSlots = arena.allocate((long) RECEIVE_BATCH * RECEIVE_SLOT_BYTES, 8);
     private final byte[] lastSourceBytes = new byte[18];
     private final byte[] sourceScratch = new byte[18];
     private Endpoint lastSource;
@@ -41,6 +51,15 @@ public final class UdpSocket extends NativeDescriptor {
         super(fd);
         this.family = family;
         this.port = port;
+        for (int i = 0; i < RECEIVE_BATCH; i++) {
+            MemorySegment iov = receiveIovecs.asSlice((long) i * IoScratch.IOVEC_BYTES, IoScratch.IOVEC_BYTES);
+            iov.set(ValueLayout.ADDRESS, 0, receiveSlots.asSlice((long) i * RECEIVE_SLOT_BYTES, RECEIVE_SLOT_BYTES));
+            iov.set(ValueLayout.JAVA_LONG, 8, RECEIVE_SLOT_BYTES);
+            MemorySegment m = receiveMessages.asSlice((long) i * IoScratch.MMSGHDR_BYTES, IoScratch.MMSGHDR_BYTES);
+            m.set(ValueLayout.ADDRESS, 0, receiveNames.asSlice((long) i * SOCKADDR_IN6_BYTES, SOCKADDR_IN6_BYTES));
+            m.set(ValueLayout.ADDRESS, 16, iov);
+            m.set(ValueLayout.JAVA_LONG, 24, 1L);
+        }
     }
 
     /**
@@ -115,27 +134,30 @@ public final class UdpSocket extends NativeDescriptor {
     }
 
     /**
-     * Receives one datagram into {@code buffer}, waiting at most {@code timeoutMillis}; its source is
-     * then {@link #lastSource()}.
+     * Receives the datagrams waiting, up to {@link #RECEIVE_BATCH}, in one recvmmsg, waiting at most
+     * {@code timeoutMillis} for the first. Each stays readable through {@link #length}, {@link #source}
+     * and {@link #copy} until the next call.
      *
-     * @return its length (0 is a valid, empty datagram), or -1 when nothing came in time
+     * @return how many came (a datagram may be empty), or 0 when nothing came in time
      */
-    public int receive(byte[] buffer, int timeoutMillis) {
+    public int receive(int timeoutMillis) {
         try {
             while (true) {
-                sourceLength.set(ValueLayout.JAVA_INT, 0, SOCKADDR_IN6_BYTES);
-                long n = (long) Libc.RECVFROM.invokeExact(receiveErrno, fd, MemorySegment.ofArray(buffer),
-                        (long) buffer.length, 0, source, sourceLength);
-                if (n >= 0) {
-                    noteSource();
-                    return (int) n;
+                for (int i = 0; i < RECEIVE_BATCH; i++) {
+                    MemorySegment m = receiveMessages.asSlice((long) i * IoScratch.MMSGHDR_BYTES, IoScratch.MMSGHDR_BYTES);
+                    m.set(ValueLayout.JAVA_INT, 8, SOCKADDR_IN6_BYTES); // msg_namelen, which the kernel overwrites
+                    m.set(ValueLayout.JAVA_INT, 48, 0); // msg_flags
+                }
+                int n = (int) Libc.RECVMMSG.invokeExact(receiveErrno, fd, receiveMessages, RECEIVE_BATCH, 0, MemorySegment.NULL);
+                if (n > 0) {
+                    return n;
                 }
                 int e = Libc.errno(receiveErrno);
-                if (e != Libc.EAGAIN && e != Libc.EINTR) {
-                    return -1; // An ICMP error queued on the socket, or closing: nothing to deliver.
+                if (n == 0 || e != Libc.EAGAIN && e != Libc.EINTR) {
+                    return 0; // An ICMP error queued on the socket, or closing: nothing to deliver.
                 }
                 if (closed || Libc.poll(receivePoll, fd, Libc.POLLIN, timeoutMillis, receiveErrno) == 0) {
-                    return -1;
+                    return 0;
                 }
             }
         } catch (Throwable t) {
@@ -143,12 +165,23 @@ public final class UdpSocket extends NativeDescriptor {
         }
     }
 
-    /** Where the last received datagram came from; the same object while the source does not change. */
-    public Endpoint lastSource() {
-        return lastSource;
+    /** Length of datagram {@code i} of the last {@link #receive}; -1 if it was longer than a slot (cut, so dropped). */
+    public int length(int i) {
+        MemorySegment m = receiveMessages.asSlice((long) i * IoScratch.MMSGHDR_BYTES, IoScratch.MMSGHDR_BYTES);
+        if ((m.get(ValueLayout.JAVA_INT, 48) & Libc.MSG_TRUNC) != 0) {
+            return -1;
+        }
+        return m.get(ValueLayout.JAVA_INT, 56);
     }
 
-    private void noteSource() {
+    /** Copies datagram {@code i} of the last {@link #receive} to {@code destination} at {@code offset}. */
+    public void copy(int i, byte[] destination, int offset) {
+        MemorySegment.copy(receiveSlots, ValueLayout.JAVA_BYTE, (long) i * RECEIVE_SLOT_BYTES, destination, offset, length(i));
+    }
+
+    /** Where datagram {@code i} of the last {@link #receive} came from; the same object while the source does not change. */
+    public Endpoint source(int i) {
+        MemorySegment source = receiveNames.asSlice((long) i * SOCKADDR_IN6_BYTES, SOCKADDR_IN6_BYTES);
         int sourceFamily = Short.toUnsignedInt(source.get(ValueLayout.JAVA_SHORT, 0));
         byte[] now = sourceScratch;
         if (sourceFamily == Libc.AF_INET6) {
@@ -160,12 +193,13 @@ public final class UdpSocket extends NativeDescriptor {
         now[16] = source.get(ValueLayout.JAVA_BYTE, 2);
         now[17] = source.get(ValueLayout.JAVA_BYTE, 3);
         if (lastSource != null && Arrays.equals(now, lastSourceBytes)) {
-            return;
+            return lastSource;
         }
         System.arraycopy(now, 0, lastSourceBytes, 0, 18);
         boolean v4 = Arrays.equals(now, 0, 12, V4_MAPPED_PREFIX, 0, 12);
         byte[] address = v4 ? Arrays.copyOfRange(now, 12, 16) : Arrays.copyOf(now, 16);
         lastSource = new Endpoint(Bytes.wrap(address), (now[16] & 0xff) << 8 | (now[17] & 0xff));
+        return lastSource;
     }
 
     /**

@@ -385,30 +385,49 @@ public final class UserspaceDevice implements AutoCloseable {
     }
 
     private void udpLoop() {
-        byte[] buffer = new byte[MAX_PACKET_BYTES];
+        // The datagrams waiting come in one recvmmsg; the transport data among them goes to the Device
+        // under one lock, and what it delivers is written after the lock (coalesced, see DatapathEffects).
+        int slot = UdpSocket.RECEIVE_SLOT_BYTES;
+        byte[] data = new byte[UdpSocket.RECEIVE_BATCH * slot];
+        Endpoint[] sources = new Endpoint[UdpSocket.RECEIVE_BATCH];
+        int[] lengths = new int[UdpSocket.RECEIVE_BATCH];
         UdpSocket socket = udp;
         while (!closing) {
             if (socket != udp) {
                 closeReplaced(socket); // Rebound to another port: this thread receives on the new one now.
                 socket = udp;
             }
-            int n = socket.receive(buffer, POLL_MILLIS);
-            if (n < 0) {
-                continue;
-            }
-            Endpoint from = socket.lastSource();
-            if (capture != null) {
-                capture.received(from, socket.port(), buffer, n, clock.get().wallNanos());
-            }
-            if (n >= 4 && buffer[0] >= 1 && buffer[0] <= 3) {
-                if (!handshakes.offer(new Handshake(from, java.util.Arrays.copyOf(buffer, n)))) {
-                    drops.incrementAndGet(DropReason.HANDSHAKE_QUEUE_FULL.ordinal());
+            int n = socket.receive(POLL_MILLIS);
+            int transport = 0;
+            for (int i = 0; i < n; i++) {
+                int length = socket.length(i);
+                if (length < 0) {
+                    drops.incrementAndGet(DropReason.BAD_MESSAGE_LENGTH.ordinal()); // Longer than any UDP payload.
+                    continue;
                 }
+                Endpoint from = socket.source(i);
+                int at = transport * slot;
+                socket.copy(i, data, at);
+                if (capture != null) {
+                    capture.received(from, socket.port(), data, at, length, clock.get().wallNanos());
+                }
+                if (length >= 4 && data[at] >= 1 && data[at] <= 3) {
+                    if (!handshakes.offer(new Handshake(from, java.util.Arrays.copyOfRange(data, at, at + length)))) {
+                        drops.incrementAndGet(DropReason.HANDSHAKE_QUEUE_FULL.ordinal());
+                    }
+                    continue;
+                }
+                sources[transport] = from;
+                lengths[transport++] = length;
+            }
+            if (transport == 0) {
                 continue;
             }
             lock.lock();
             try {
-                device.onDatagram(clock.get(), from, buffer, 0, n, udpEffects);
+                for (int i = 0; i < transport; i++) {
+                    device.onDatagram(clock.get(), sources[i], data, i * slot, lengths[i], udpEffects);
+                }
                 wakeTimersIfEarlier();
             } finally {
                 lock.unlock();
@@ -573,6 +592,18 @@ public final class UserspaceDevice implements AutoCloseable {
     private final class DatapathEffects implements Effects {
         private final boolean direct;
         private final IoScratch io = new IoScratch();
+        private final TunCoalescer coalescer = new TunCoalescer();
+        private final TunCoalescer.Output toTun = new TunCoalescer.Output() {
+            @Override
+            public void packet(byte[] packet) {
+                tun.write(packet, 0, packet.length, io);
+            }
+
+            @Override
+            public void frame(byte[] frame, int length) {
+                tun.writeFrame(frame, length, io);
+            }
+        };
         private final ArrayList<Endpoint> sendTo = new ArrayList<>();
         private final ArrayList<byte[]> sendData = new ArrayList<>();
         private final ArrayList<byte[]> deliveries = new ArrayList<>();
@@ -616,11 +647,10 @@ public final class UserspaceDevice implements AutoCloseable {
                 sendTo.clear();
                 sendData.clear();
             }
-            for (int i = 0; i < deliveries.size(); i++) {
-                byte[] p = deliveries.get(i);
-                tun.write(p, 0, p.length, io);
+            if (!deliveries.isEmpty()) {
+                coalescer.write(deliveries, deliveries.size(), io.tunFrame, toTun);
+                deliveries.clear();
             }
-            deliveries.clear();
         }
 
         void closeScratch() {
