@@ -17,8 +17,10 @@ final class IoScratch implements AutoCloseable {
     final byte[] tunFrame = new byte[Tun.MAX_FRAME_BYTES];
     /** Datagrams one sendmmsg call carries at most. */
     static final int BATCH = 32;
-    /** Bytes per datagram in the batch slab; larger datagrams go out one by one. */
+    /** Largest datagram that goes through the batch slab; larger ones go out one by one. */
     static final int SLOT_BYTES = 2048;
+    /** The slab all of a sendmmsg's datagrams are copied into, runs for UDP GSO back to back. */
+    static final int SLAB_BYTES = 256 * 1024;
     static final int MMSGHDR_BYTES = 64;
     static final int IOVEC_BYTES = 16;
     // Lazily: only threads that batch need the ~70 KB.
@@ -26,13 +28,20 @@ final class IoScratch implements AutoCloseable {
     private MemorySegment iovecs;
     private MemorySegment names;
     private MemorySegment slab;
+    private MemorySegment controls;
+    /** Per message of the last batch built: its first datagram's index and how many datagrams it carries. */
+    final int[] firstOfMessage = new int[BATCH];
+    final int[] segmentsOfMessage = new int[BATCH];
+    /** Set by a send whose UDP GSO message the kernel refused with EIO. */
+    boolean gsoRefused;
 
     MemorySegment messages() {
         if (messages == null) {
             messages = arena.allocate((long) BATCH * MMSGHDR_BYTES, 8);
             iovecs = arena.allocate((long) BATCH * IOVEC_BYTES, 8);
             names = arena.allocate((long) BATCH * UdpSocket.SOCKADDR_IN6_BYTES, 8);
-            slab = arena.allocate((long) BATCH * SLOT_BYTES, 8);
+            slab = arena.allocate(SLAB_BYTES, 8);
+            controls = arena.allocate((long) BATCH * UdpSocket.CMSG_SPACE_U16, 8);
         }
         return messages;
     }
@@ -47,6 +56,10 @@ final class IoScratch implements AutoCloseable {
 
     MemorySegment slab() {
         return slab;
+    }
+
+    MemorySegment controls() {
+        return controls;
     }
 
     /** The endpoint {@link #destination} holds, and for which socket family, or null. */

@@ -31,8 +31,13 @@ final class Libc {
     static final int SOCK_NONBLOCK = 0x800;
     static final int SOCK_CLOEXEC = 0x80000;
     static final int SOL_SOCKET = 1;
+    static final int SOL_UDP = 17;
+    /** UDP GSO: a control message giving the size to cut a send into (linux/udp.h). */
+    static final int UDP_SEGMENT = 103;
     static final int SO_RCVBUF = 8;
     static final int SO_SNDBUF = 7;
+    static final int SO_SNDBUFFORCE = 32;
+    static final int SO_RCVBUFFORCE = 33;
     static final int SO_MARK = 36;
     static final int IPPROTO_IPV6 = 41;
     static final int IPV6_V6ONLY = 26;
@@ -43,6 +48,7 @@ final class Libc {
     static final short POLLNVAL = 0x20;
 
     static final int EINTR = 4;
+    static final int EIO = 5;
     /** msg_flags: the datagram was longer than the buffer given. */
     static final int MSG_TRUNC = 0x20;
     static final int EAGAIN = 11;

@@ -22,7 +22,10 @@ public final class UdpSocket extends NativeDescriptor {
     static final int SOCKADDR_IN6_BYTES = 28;
     private static final int SOCKADDR_IN_BYTES = 16;
     private static final byte[] V4_MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
-    /** Large enough that bursts from a fast peer are not dropped before the receive thread gets to them. */
+    /**
+     * Large enough that bursts from a fast peer (a TUN super-packet becomes ~45 datagrams at once)
+     * are not dropped before the receive thread gets to them.
+     */
     private static final int BUFFER_BYTES = 4 << 20;
     /** Datagrams one recvmmsg takes at most. */
     public static final int RECEIVE_BATCH = 32;
@@ -33,8 +36,16 @@ public final class UdpSocket extends NativeDescriptor {
     static final int RECEIVE_SLOT_BYTES = 65_535;
     private static final ValueLayout.OfShort SHORT_BE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
+    /** UDP GSO limits: the kernel's UDP_MAX_SEGMENTS, and a UDP payload's bound with room to spare. */
+    static final int GSO_MAX_SEGMENTS = 64;
+    static final int GSO_MAX_BYTES = 65_000;
+    /** CMSG_LEN and CMSG_SPACE of a two-byte control message (a 16-byte cmsghdr first, 8-byte alignment). */
+    private static final long CMSG_LEN_U16 = 18;
+    static final int CMSG_SPACE_U16 = 24;
+
     private final int family;
     private final int port;
+    private volatile boolean gso = true;
     // Receive side (receiving thread only).
     private final MemorySegment receiveErrno = Libc.errnoSegment(arena);
     private final MemorySegment receivePoll = arena.allocate(Libc.POLLFD);
@@ -83,8 +94,14 @@ public final class UdpSocket extends NativeDescriptor {
                 if (family == Libc.AF_INET6) {
                     setOption(call, errno, fd, Libc.IPPROTO_IPV6, Libc.IPV6_V6ONLY, 0, "IPV6_V6ONLY");
                 }
-                setOption(call, errno, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, BUFFER_BYTES, "SO_RCVBUF");
-                setOption(call, errno, fd, Libc.SOL_SOCKET, Libc.SO_SNDBUF, BUFFER_BYTES, "SO_SNDBUF");
+                // The FORCE variants pass net.core.rmem_max/wmem_max (208 KiB by default, a few
+                // milliseconds of a busy tunnel); they need CAP_NET_ADMIN, which a device has.
+                if (!trySetOption(call, errno, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, BUFFER_BYTES)) {
+                    setOption(call, errno, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, BUFFER_BYTES, "SO_RCVBUF");
+                }
+                if (!trySetOption(call, errno, fd, Libc.SOL_SOCKET, Libc.SO_SNDBUFFORCE, BUFFER_BYTES)) {
+                    setOption(call, errno, fd, Libc.SOL_SOCKET, Libc.SO_SNDBUF, BUFFER_BYTES, "SO_SNDBUF");
+                }
                 if (fwmark != 0) {
                     setOption(call, errno, fd, Libc.SOL_SOCKET, Libc.SO_MARK, fwmark, "SO_MARK (fwmark)");
                 }
@@ -115,6 +132,13 @@ public final class UdpSocket extends NativeDescriptor {
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
+    }
+
+    private static boolean trySetOption(Arena call, MemorySegment errno, int fd, int level, int option, int value)
+            throws Throwable {
+        MemorySegment v = call.allocate(ValueLayout.JAVA_INT);
+        v.set(ValueLayout.JAVA_INT, 0, value);
+        return (int) Libc.SETSOCKOPT.invokeExact(errno, fd, level, option, v, 4) == 0;
     }
 
     private static void setOption(Arena call, MemorySegment errno, int fd, int level, int option, int value, String what)
@@ -237,12 +261,15 @@ public final class UdpSocket extends NativeDescriptor {
     }
 
     /**
-     * Sends {@code count} datagrams with as few system calls as possible (sendmmsg, up to
-     * {@link IoScratch#BATCH} per call), using {@code scratch}. Datagrams larger than a batch slot go
-     * out one by one. Like {@link #send}, a full socket buffer gets one short wait, then the rest
-     * is dropped.
+     * Sends {@code count} datagrams with as few system calls as possible, using {@code scratch}: one
+     * sendmmsg carries up to {@link IoScratch#BATCH} messages, and each message carries a run of
+     * datagrams to one endpoint, all as long as the first but the last (which may be shorter), as one
+     * UDP GSO send (UDP_SEGMENT): the kernel passes the run through its stack as one packet and cuts it
+     * into datagrams at the end, as TCP's segmentation offload does. That is the shape a TUN
+     * super-packet takes once sealed. Datagrams larger than a slot go out one by one. Like
+     * {@link #send}, a full socket buffer gets one short wait, then the rest is dropped.
      *
-     * @return how many the kernel took
+     * @return how many datagrams the kernel took
      */
     public int sendAll(List<Endpoint> to, List<byte[]> data, int count, IoScratch scratch) {
         if (count == 1) {
@@ -253,10 +280,11 @@ public final class UdpSocket extends NativeDescriptor {
         while (i < count) {
             MemorySegment messages = scratch.messages();
             int n = 0;
+            long used = 0;
             while (i < count && n < IoScratch.BATCH) {
                 byte[] d = data.get(i);
-                if (d.length > IoScratch.SLOT_BYTES) {
-                    break; // Sent alone below, keeping the order.
+                if (d.length > IoScratch.SLOT_BYTES || used + d.length > IoScratch.SLAB_BYTES) {
+                    break; // Sent alone below, or in the next call; the order is kept either way.
                 }
                 MemorySegment name = scratch.names().asSlice((long) n * SOCKADDR_IN6_BYTES, SOCKADDR_IN6_BYTES);
                 int nameLength = writeSockaddr(name, family, to.get(i));
@@ -264,21 +292,59 @@ public final class UdpSocket extends NativeDescriptor {
                     i++; // An IPv6 peer on a host without IPv6: dropped.
                     continue;
                 }
-                long slot = (long) n * IoScratch.SLOT_BYTES;
-                MemorySegment.copy(d, 0, scratch.slab(), ValueLayout.JAVA_BYTE, slot, d.length);
+                // The run: datagrams to the same endpoint, each as long as the first, the last maybe shorter.
+                Endpoint destination = to.get(i);
+                int size = d.length;
+                long start = used;
+                int segments = 0;
+                int first = i;
+                do {
+                    byte[] next = data.get(i);
+                    MemorySegment.copy(next, 0, scratch.slab(), ValueLayout.JAVA_BYTE, used, next.length);
+                    used += next.length;
+                    segments++;
+                    i++;
+                    if (next.length < size) {
+                        break;
+                    }
+                } while (gso && i < count && segments < GSO_MAX_SEGMENTS && data.get(i).length <= size
+                        && used - start + data.get(i).length <= GSO_MAX_BYTES && used + data.get(i).length <= IoScratch.SLAB_BYTES
+                        && to.get(i).equals(destination));
                 MemorySegment iov = scratch.iovecs().asSlice((long) n * IoScratch.IOVEC_BYTES, IoScratch.IOVEC_BYTES);
-                iov.set(ValueLayout.ADDRESS, 0, scratch.slab().asSlice(slot, d.length));
-                iov.set(ValueLayout.JAVA_LONG, 8, d.length);
+                iov.set(ValueLayout.ADDRESS, 0, scratch.slab().asSlice(start, used - start));
+                iov.set(ValueLayout.JAVA_LONG, 8, used - start);
                 MemorySegment m = messages.asSlice((long) n * IoScratch.MMSGHDR_BYTES, IoScratch.MMSGHDR_BYTES);
                 m.fill((byte) 0);
                 m.set(ValueLayout.ADDRESS, 0, name);
                 m.set(ValueLayout.JAVA_INT, 8, nameLength);
                 m.set(ValueLayout.ADDRESS, 16, iov);
                 m.set(ValueLayout.JAVA_LONG, 24, 1L);
+                if (segments > 1) {
+                    MemorySegment control = scratch.controls().asSlice((long) n * CMSG_SPACE_U16, CMSG_SPACE_U16);
+                    control.fill((byte) 0);
+                    control.set(ValueLayout.JAVA_LONG, 0, CMSG_LEN_U16); // cmsg_len
+                    control.set(ValueLayout.JAVA_INT, 8, Libc.SOL_UDP); // cmsg_level
+                    control.set(ValueLayout.JAVA_INT, 12, Libc.UDP_SEGMENT); // cmsg_type
+                    control.set(ValueLayout.JAVA_SHORT, 16, (short) size); // the datagrams' size
+                    m.set(ValueLayout.ADDRESS, 32, control);
+                    m.set(ValueLayout.JAVA_LONG, 40, CMSG_SPACE_U16);
+                }
+                scratch.firstOfMessage[n] = first;
+                scratch.segmentsOfMessage[n] = segments;
                 n++;
-                i++;
             }
-            taken += sendBatch(messages, n, scratch);
+            int done = sendBatch(messages, n, scratch);
+            for (int k = 0; k < done; k++) {
+                taken += scratch.segmentsOfMessage[k];
+            }
+            if (done < n && scratch.gsoRefused) {
+                // The route's device cannot take UDP GSO (EIO): from now on this socket sends without it,
+                // starting again with the message that was refused.
+                gso = false;
+                scratch.gsoRefused = false;
+                i = scratch.firstOfMessage[done];
+                continue;
+            }
             if (i < count && data.get(i).length > IoScratch.SLOT_BYTES) {
                 byte[] big = data.get(i);
                 taken += send(to.get(i), big, 0, big.length, scratch) ? 1 : 0;
@@ -286,6 +352,11 @@ public final class UdpSocket extends NativeDescriptor {
             }
         }
         return taken;
+    }
+
+    /** Whether this socket still sends runs with UDP_SEGMENT (turned off for good at the first EIO). */
+    public boolean gso() {
+        return gso;
     }
 
     private int sendBatch(MemorySegment messages, int n, IoScratch scratch) {
@@ -302,6 +373,10 @@ public final class UdpSocket extends NativeDescriptor {
                     int e = Libc.errno(scratch.errno);
                     if (e == Libc.EAGAIN && !closed) {
                         break; // Wait for room once, below.
+                    }
+                    if (e == Libc.EIO && scratch.segmentsOfMessage[done] > 1) {
+                        scratch.gsoRefused = true;
+                        return done;
                     }
                     // This datagram cannot go (no route, unreachable): skip it, as send() would drop it.
                     done++;
