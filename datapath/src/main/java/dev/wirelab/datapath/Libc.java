@@ -34,6 +34,8 @@ final class Libc {
     static final int SOL_UDP = 17;
     /** UDP GSO: a control message giving the size to cut a send into (linux/udp.h). */
     static final int UDP_SEGMENT = 103;
+    /** UDP GRO: a socket option, and the control message carrying the joined datagrams' size. */
+    static final int UDP_GRO = 104;
     static final int SO_RCVBUF = 8;
     static final int SO_SNDBUF = 7;
     static final int SO_SNDBUFFORCE = 32;

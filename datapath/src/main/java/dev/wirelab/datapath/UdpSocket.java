@@ -42,6 +42,7 @@ public final class UdpSocket extends NativeDescriptor {
     /** CMSG_LEN and CMSG_SPACE of a two-byte control message (a 16-byte cmsghdr first, 8-byte alignment). */
     private static final long CMSG_LEN_U16 = 18;
     static final int CMSG_SPACE_U16 = 24;
+    private static final int CMSG_SPACE_INT = 24;
 
     private final int family;
     private final int port;
@@ -54,6 +55,8 @@ public final class UdpSocket extends NativeDescriptor {
     private final MemorySegment receiveIovecs = arena.allocate((long) RECEIVE_BATCH * IoScratch.IOVEC_BYTES, 8);
     private final MemorySegment receiveNames = arena.allocate((long) RECEIVE_BATCH * SOCKADDR_IN6_BYTES, 8);
     private final MemorySegment receiveSlots = arena.allocate((long) RECEIVE_BATCH * RECEIVE_SLOT_BYTES, 8);
+    // Room for one UDP_GRO control message per datagram: CMSG_SPACE(sizeof(int)).
+    private final MemorySegment receiveControls = arena.allocate((long) RECEIVE_BATCH * CMSG_SPACE_INT, 8);
     private final byte[] lastSourceBytes = new byte[18];
     private final byte[] sourceScratch = new byte[18];
     private Endpoint lastSource;
@@ -70,6 +73,7 @@ public final class UdpSocket extends NativeDescriptor {
             m.set(ValueLayout.ADDRESS, 0, receiveNames.asSlice((long) i * SOCKADDR_IN6_BYTES, SOCKADDR_IN6_BYTES));
             m.set(ValueLayout.ADDRESS, 16, iov);
             m.set(ValueLayout.JAVA_LONG, 24, 1L);
+            m.set(ValueLayout.ADDRESS, 32, receiveControls.asSlice((long) i * CMSG_SPACE_INT, CMSG_SPACE_INT));
         }
     }
 
@@ -94,6 +98,9 @@ public final class UdpSocket extends NativeDescriptor {
                 if (family == Libc.AF_INET6) {
                     setOption(call, errno, fd, Libc.IPPROTO_IPV6, Libc.IPV6_V6ONLY, 0, "IPV6_V6ONLY");
                 }
+                // UDP GRO: a run of equal datagrams from one source (a peer's GSO send) comes up as one,
+                // with its datagram size in a control message; segmentSize() reports it. Optional.
+                trySetOption(call, errno, fd, Libc.SOL_UDP, Libc.UDP_GRO, 1);
                 // The FORCE variants pass net.core.rmem_max/wmem_max (208 KiB by default, a few
                 // milliseconds of a busy tunnel); they need CAP_NET_ADMIN, which a device has.
                 if (!trySetOption(call, errno, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, BUFFER_BYTES)) {
@@ -169,8 +176,10 @@ public final class UdpSocket extends NativeDescriptor {
             while (true) {
                 for (int i = 0; i < RECEIVE_BATCH; i++) {
                     MemorySegment m = receiveMessages.asSlice((long) i * IoScratch.MMSGHDR_BYTES, IoScratch.MMSGHDR_BYTES);
-                    m.set(ValueLayout.JAVA_INT, 8, SOCKADDR_IN6_BYTES); // msg_namelen, which the kernel overwrites
-                    m.set(ValueLayout.JAVA_INT, 48, 0); // msg_flags
+                    // The kernel overwrites msg_namelen, msg_controllen and msg_flags.
+                    m.set(ValueLayout.JAVA_INT, 8, SOCKADDR_IN6_BYTES);
+                    m.set(ValueLayout.JAVA_LONG, 40, CMSG_SPACE_INT);
+                    m.set(ValueLayout.JAVA_INT, 48, 0);
                 }
                 int n = (int) Libc.RECVMMSG.invokeExact(receiveErrno, fd, receiveMessages, RECEIVE_BATCH, 0, MemorySegment.NULL);
                 if (n > 0) {
@@ -196,6 +205,20 @@ public final class UdpSocket extends NativeDescriptor {
             return -1;
         }
         return m.get(ValueLayout.JAVA_INT, 56);
+    }
+
+    /**
+     * For entry {@code i} of the last {@link #receive}: 0 if it is one datagram, else the size of the
+     * datagrams UDP GRO joined in it (back to back, the last maybe shorter), for the caller to cut.
+     */
+    public int segmentSize(int i) {
+        MemorySegment m = receiveMessages.asSlice((long) i * IoScratch.MMSGHDR_BYTES, IoScratch.MMSGHDR_BYTES);
+        if (m.get(ValueLayout.JAVA_LONG, 40) < 20) {
+            return 0;
+        }
+        MemorySegment c = receiveControls.asSlice((long) i * CMSG_SPACE_INT, CMSG_SPACE_INT);
+        boolean gro = c.get(ValueLayout.JAVA_INT, 8) == Libc.SOL_UDP && c.get(ValueLayout.JAVA_INT, 12) == Libc.UDP_GRO;
+        return gro ? c.get(ValueLayout.JAVA_INT, 16) : 0;
     }
 
     /** Copies datagram {@code i} of the last {@link #receive} to {@code destination} at {@code offset}. */

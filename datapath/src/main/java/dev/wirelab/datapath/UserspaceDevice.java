@@ -385,12 +385,10 @@ public final class UserspaceDevice implements AutoCloseable {
     }
 
     private void udpLoop() {
-        // The datagrams waiting come in one recvmmsg; the transport data among them goes to the Device
-        // under one lock, and what it delivers is written after the lock (coalesced, see DatapathEffects).
-        int slot = UdpSocket.RECEIVE_SLOT_BYTES;
-        byte[] data = new byte[UdpSocket.RECEIVE_BATCH * slot];
-        Endpoint[] sources = new Endpoint[UdpSocket.RECEIVE_BATCH];
-        int[] lengths = new int[UdpSocket.RECEIVE_BATCH];
+        // The datagrams waiting come in one recvmmsg, a peer's GSO run joined into one entry by UDP GRO
+        // and cut apart here; the transport data among them goes to the Device under one lock, and
+        // what it delivers is written after the lock (coalesced, see DatapathEffects).
+        InboundBatch batch = new InboundBatch();
         UdpSocket socket = udp;
         while (!closing) {
             if (socket != udp) {
@@ -398,7 +396,6 @@ public final class UserspaceDevice implements AutoCloseable {
                 socket = udp;
             }
             int n = socket.receive(POLL_MILLIS);
-            int transport = 0;
             for (int i = 0; i < n; i++) {
                 int length = socket.length(i);
                 if (length < 0) {
@@ -406,36 +403,82 @@ public final class UserspaceDevice implements AutoCloseable {
                     continue;
                 }
                 Endpoint from = socket.source(i);
-                int at = transport * slot;
-                socket.copy(i, data, at);
-                if (capture != null) {
-                    capture.received(from, socket.port(), data, at, length, clock.get().wallNanos());
-                }
-                if (length >= 4 && data[at] >= 1 && data[at] <= 3) {
-                    if (!handshakes.offer(new Handshake(from, java.util.Arrays.copyOfRange(data, at, at + length)))) {
-                        drops.incrementAndGet(DropReason.HANDSHAKE_QUEUE_FULL.ordinal());
-                    }
+                int at = batch.reserve(length);
+                socket.copy(i, batch.data, at);
+                int size = socket.segmentSize(i);
+                if (size <= 0 || size >= length) {
+                    batch.add(from, at, length, socket.port());
                     continue;
                 }
-                sources[transport] = from;
-                lengths[transport++] = length;
-            }
-            if (transport == 0) {
-                continue;
-            }
-            lock.lock();
-            try {
-                for (int i = 0; i < transport; i++) {
-                    device.onDatagram(clock.get(), sources[i], data, i * slot, lengths[i], udpEffects);
+                for (int off = 0; off < length; off += size) {
+                    batch.add(from, at + off, Math.min(size, length - off), socket.port());
                 }
-                wakeTimersIfEarlier();
-            } finally {
-                lock.unlock();
             }
-            udpEffects.flush();
+            batch.handOver();
         }
         if (socket != udp) {
             closeReplaced(socket);
+        }
+    }
+
+    /** The udp thread's datagrams: handshake messages queued at once, transport data handed to the Device in one lock. */
+    private final class InboundBatch {
+        /** Bytes held at most: a full recvmmsg of datagrams as large as UDP allows. */
+        final byte[] data = new byte[UdpSocket.RECEIVE_BATCH * UdpSocket.RECEIVE_SLOT_BYTES];
+        private final int capacity = UdpSocket.RECEIVE_BATCH * UdpSocket.GSO_MAX_SEGMENTS;
+        private final Endpoint[] sources = new Endpoint[capacity];
+        private final int[] offsets = new int[capacity];
+        private final int[] lengths = new int[capacity];
+        private int count;
+        private int used;
+
+        /** Where {@code length} more bytes go; hands over what is held first if they would not fit. */
+        int reserve(int length) {
+            if (used + length > data.length) {
+                handOver();
+            }
+            int at = used;
+            used += length;
+            return at;
+        }
+
+        void add(Endpoint from, int offset, int length, int localPort) {
+            if (capture != null) {
+                capture.received(from, localPort, data, offset, length, clock.get().wallNanos());
+            }
+            if (length >= 4 && data[offset] >= 1 && data[offset] <= 3) {
+                if (!handshakes.offer(new Handshake(from, java.util.Arrays.copyOfRange(data, offset, offset + length)))) {
+                    drops.incrementAndGet(DropReason.HANDSHAKE_QUEUE_FULL.ordinal());
+                }
+                return;
+            }
+            if (count == capacity) {
+                feed(); // Only an entry cut into more pieces than GRO makes gets here; the bytes stay where they are.
+            }
+            sources[count] = from;
+            offsets[count] = offset;
+            lengths[count++] = length;
+        }
+
+        void handOver() {
+            feed();
+            used = 0;
+        }
+
+        private void feed() {
+            if (count > 0) {
+                lock.lock();
+                try {
+                    for (int i = 0; i < count; i++) {
+                        device.onDatagram(clock.get(), sources[i], data, offsets[i], lengths[i], udpEffects);
+                    }
+                    wakeTimersIfEarlier();
+                } finally {
+                    lock.unlock();
+                }
+                udpEffects.flush();
+            }
+            count = 0;
         }
     }
 
