@@ -46,6 +46,7 @@ class BenchmarkListTest {
                         "dev.wirelab.bench.ReplayWindowBench.reordered",
                         "dev.wirelab.bench.SimulatorBench.hubHour",
                         "dev.wirelab.bench.SimulatorBench.pingPair",
+                        "dev.wirelab.bench.UnderLoadBench.cookieReply",
                         "dev.wirelab.bench.X25519Bench.publicKey",
                         "dev.wirelab.bench.X25519Bench.sharedSecret")),
                 names,
