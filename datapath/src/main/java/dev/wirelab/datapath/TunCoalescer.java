@@ -16,9 +16,11 @@ import java.util.List;
  * <p>Segments are joined only when the result is exactly what the sender's segmentation would have
  * cut them from: same addresses, ports, IP and TCP header fields and options, ACK alone set (PSH
  * allowed on the last), sequence numbers back to back, IPv4 ids counting up by one, every segment as long as the first but the
- * last, which may be shorter. Each segment's checksums are verified first; a segment that fails goes
- * alone, so the kernel still sees and drops it. Segments of different flows may overtake each other,
- * never segments of one flow.
+ * last, which may be shorter. The TCP checksums of the segments are not verified, and the joined
+ * frame asks the kernel to compute its own: the packets authenticated under the session's key, so
+ * nobody changed them on the way, which is why kernel WireGuard marks every packet it decrypts
+ * CHECKSUM_UNNECESSARY. (A segment written alone, as before, is checked by the kernel as usual.)
+ * Segments of different flows may overtake each other, never segments of one flow.
  *
  * <p>One instance per writing thread; not thread-safe.
  */
@@ -130,7 +132,8 @@ final class TunCoalescer {
 
     /**
      * For a TCP segment that may be joined (IPv4 without fragmentation or IPv6 without extension
-     * headers, ACK or ACK+PSH, some payload, checksums valid): its IP and TCP header length; else -1.
+     * headers, ACK or ACK+PSH, some payload, a valid IPv4 header checksum): its IP and TCP header
+     * length; else -1.
      */
     private static int joinableTcp(byte[] p) {
         if (p.length < 40) {
@@ -162,9 +165,7 @@ final class TunCoalescer {
                 || u16(p, ipHeaderBytes + 18) != 0) {
             return -1; // No payload, SYN/FIN/RST/URG/ECN flags, or an urgent pointer.
         }
-        int tcpBytes = p.length - ipHeaderBytes;
-        long sum = TunOffload.sum(p, ipHeaderBytes, tcpBytes, pseudoHeader(p, version == 4, tcpBytes));
-        return TunOffload.fold(sum) == 0xffff ? headerBytes : -1;
+        return headerBytes;
     }
 
     /** Both TCP segments of one connection: same IP version, addresses and ports. */
@@ -248,10 +249,6 @@ final class TunCoalescer {
         putU16le(frame, 6, t);
         putU16le(frame, 8, 16);
         return at;
-    }
-
-    private static long pseudoHeader(byte[] p, boolean v4, int tcpBytes) {
-        return v4 ? TunOffload.sum(p, 12, 8, PROTOCOL_TCP + tcpBytes) : TunOffload.sum(p, 8, 32, PROTOCOL_TCP + (long) tcpBytes);
     }
 
     private void ensure(int count) {
