@@ -58,7 +58,8 @@ record CaptureKeylog(Map<PublicKey, PrivateKey> localStatics, List<PublicKey> re
                 continue;
             }
             int eq = line.indexOf('=');
-            if (eq <= 0) {
+            // A key type is one word: "TYPE base64=" has lost its '=' (the one at the end is base64 padding).
+            if (eq <= 0 || !line.substring(0, eq).strip().matches("[A-Za-z0-9_]+")) {
                 throw new CaptureError(where + ": expected KEY_TYPE = base64 key (as Wireshark's wg.keylog_file), got "
                         + quote(line));
             }
