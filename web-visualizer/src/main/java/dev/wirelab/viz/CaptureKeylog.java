@@ -32,6 +32,9 @@ record CaptureKeylog(Map<PublicKey, PrivateKey> localStatics, List<PublicKey> re
      * bounds the X25519 work per message (a device logs one local key and one per peer).
      */
     public static final int STATICS_MAX = 64;
+    /** The line types Wireshark reads, in the order the messages list them. */
+    static final List<String> TYPES = List.of("LOCAL_STATIC_PRIVATE_KEY", "REMOTE_STATIC_PUBLIC_KEY",
+            "LOCAL_EPHEMERAL_PRIVATE_KEY", "PRESHARED_KEY");
 
     /** An ephemeral private key and the preshared key logged right after it (null when none). */
     public record Ephemeral(PrivateKey key, byte[] presharedKey) {}
@@ -64,6 +67,10 @@ record CaptureKeylog(Map<PublicKey, PrivateKey> localStatics, List<PublicKey> re
                         + quote(line));
             }
             String type = line.substring(0, eq).strip();
+            if (!TYPES.contains(type)) {
+                throw new CaptureError(where + ": unknown key type " + quote(type) + "; expected " + String.join(", ", TYPES.subList(0, 3))
+                        + " or " + TYPES.get(3));
+            }
             byte[] key = key(where, type, line.substring(eq + 1).strip());
             switch (type) {
                 case "LOCAL_STATIC_PRIVATE_KEY" -> {
@@ -90,8 +97,7 @@ record CaptureKeylog(Map<PublicKey, PrivateKey> localStatics, List<PublicKey> re
                     }
                     ephemerals.put(lastEphemeral, new Ephemeral(ephemerals.get(lastEphemeral).key(), key));
                 }
-                default -> throw new CaptureError(where + ": unknown key type " + quote(type) + "; expected"
-                        + " LOCAL_STATIC_PRIVATE_KEY, REMOTE_STATIC_PUBLIC_KEY, LOCAL_EPHEMERAL_PRIVATE_KEY or PRESHARED_KEY");
+                default -> throw new IllegalStateException("a type in TYPES without a case: " + type);
             }
         }
         return new CaptureKeylog(locals, remotes, ephemerals);
