@@ -89,11 +89,13 @@ record CaptureFile(int linkType, List<Frame> frames, String problem) {
                     data = handle.getNextRawPacketEx();
                 } catch (EOFException e) {
                     break;
-                } catch (PcapNativeException e) {
+                } catch (PcapNativeException | IllegalArgumentException e) {
+                    // libpcap refuses a damaged record; pcap4j refuses a timestamp whose fraction is a second or more.
+                    String why = e instanceof IllegalArgumentException ? "its timestamp is damaged (" + e.getMessage() + ")" : e.getMessage();
                     if (frames.isEmpty()) {
-                        throw new CaptureError(name + ": frame 1: " + e.getMessage());
+                        throw new CaptureError(name + ": frame 1: " + why);
                     }
-                    problem = "frame " + number + ": " + e.getMessage() + " (the file ends early; the frames before it are shown)";
+                    problem = "frame " + number + ": " + why + " (the frames before it are shown)";
                     break;
                 } catch (TimeoutException e) {
                     throw new IllegalStateException("libpcap timed out reading a file", e);

@@ -183,7 +183,7 @@ class CaptureViewTest {
         }
         CaptureView.Loaded cut = load(Arrays.copyOf(whole, offset + 16 + 30));
         assertEquals(9, cut.frames());
-        assertTrue(cut.problem().startsWith("frame 10: "), cut.problem());
+        assertTrue(cut.problem().startsWith("frame 10: ") && cut.problem().endsWith("(the frames before it are shown)"), cut.problem());
         assertEquals(essence(reference).subList(0, 9), essence(cut));
     }
 
