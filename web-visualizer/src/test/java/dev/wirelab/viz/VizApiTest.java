@@ -221,6 +221,25 @@ class VizApiTest {
     }
 
     @Test
+    void anIpv6PacketMakesTheSameJourney() throws Exception {
+        JsonNode j = getJson("/api/journey?seed=7&time=" + TIME + "&dst=fd00::5&payload=hello");
+        assertTrue(j.get("delivered").asBoolean(), j.toString());
+        JsonNode innerStep = j.get("steps").get(0).get("bytes");
+        assertEveryByteExplainedOnce(innerStep);
+        String inner = innerStep.get("hex").asText();
+        assertEquals("6", inner.substring(0, 1), "an IPv6 packet");
+        assertEquals(40 + 8 + 5, inner.length() / 2);
+        assertEquals(inner, j.get("steps").get(7).get("bytes").get("hex").asText(), "the server gets exactly what the laptop sent");
+        JsonNode fields = innerStep.get("fields");
+        assertEquals("source address", fields.get(4).get("name").asText());
+        assertTrue(fields.get(4).get("meaning").asText().startsWith("fd00:0:0:0:0:0:0:2: "), fields.get(4).toString());
+        assertTrue(j.get("steps").get(1).get("summary").asText().contains("fd00::/64"), j.get("steps").get(1).toString());
+        String checks = j.get("steps").get(7).get("values").toString();
+        assertTrue(checks.contains("fd00:0:0:0:0:0:0:2 is in the laptop's AllowedIPs") && checks.contains("accepted"), checks);
+        assertFalse(getJson("/api/journey?seed=7&dst=2001:db8::1").get("delivered").asBoolean(), "no route outside fd00::/64");
+    }
+
+    @Test
     void aBuiltInScenarioRunsWithItsTraceAndDatagrams() throws Exception {
         JsonNode list = getJson("/api/scenarios");
         assertTrue(list.size() >= 20, list.toString());
