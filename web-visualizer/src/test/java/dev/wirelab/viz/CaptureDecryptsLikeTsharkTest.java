@@ -21,15 +21,16 @@ import org.junit.jupiter.api.Test;
  * The capture section's decryption against Wireshark's WireGuard dissector, which shares no code
  * with wirelab: for the same pcap and key log, every frame tshark decrypts is decrypted here and
  * nothing else, and each inner packet is byte for byte the one tshark dissects (rebuilt from every
- * field of its IPv4 and ICMP headers and its data). Three key logs: the simulator's full one, one
- * with only the static private keys (initiations open from the responder's side, responses do not),
- * and one without the preshared keys (no response opens).
+ * field of its IPv4 and ICMP or UDP headers and its data). The simulator's capture with three key
+ * logs: its full one (the initiators' keys), one with only the static private keys (initiations open
+ * from the responder's side, responses do not) and one without the preshared keys (no response
+ * opens); and a capture whose key log is the responder's, as a responding device writes it.
  */
 class CaptureDecryptsLikeTsharkTest {
     private static final List<String> FIELDS = List.of("frame.number", "wg.type", "wg.static", "wg.handshake_ok",
             "wg.keepalive", "ip.version", "ip.hdr_len", "ip.dsfield", "ip.len", "ip.id", "ip.flags", "ip.frag_offset",
             "ip.ttl", "ip.proto", "ip.checksum", "ip.src", "ip.dst", "icmp.type", "icmp.code", "icmp.checksum",
-            "icmp.ident", "icmp.seq", "data.data");
+            "icmp.ident", "icmp.seq", "udp.srcport", "udp.dstport", "udp.length", "udp.checksum", "data.data");
     private static CaptureFixture fixture;
 
     @BeforeAll
@@ -64,6 +65,19 @@ class CaptureDecryptsLikeTsharkTest {
         assertTrue(data.reason().startsWith("no handshake that opened earlier"), data.reason());
     }
 
+    /** The other side's key log: responder's static and ephemeral keys open the whole session. */
+    @Test
+    void theRespondersKeysAloneDecryptTheSessionAsInTshark() throws Exception {
+        byte[][] drawn = new byte[1][];
+        CaptureFixture responder = CaptureFixture.responderSide(drawn);
+        CaptureView.Loaded loaded = compare(responder, responder.keylog());
+        CaptureView.Row response = loaded.rows().get(1);
+        assertEquals(HexFormat.of().formatHex(drawn[0]), value(response, "E_pub_r"), "the logged ephemeral is the one on the wire");
+        assertEquals(8, loaded.decrypted(), "initiation, response and six data packets");
+        assertEquals("the responder's ephemeral private key, the logged preshared key", value(response, "opened with"));
+        assertEquals("the responder's static private key", value(loaded.rows().getFirst(), "opened with"));
+    }
+
     private static Path keylog(String name, java.util.stream.Stream<String> lines) throws Exception {
         Path file = CaptureFixture.DIR.resolve("capture-fixture-" + name + ".keys");
         Files.writeString(file, lines.collect(Collectors.joining("\n", "", "\n")));
@@ -72,9 +86,13 @@ class CaptureDecryptsLikeTsharkTest {
 
     /** Loads the fixture with {@code keys}, and checks every frame against tshark with the same files. */
     private static CaptureView.Loaded compare(Path keys) throws Exception {
-        CaptureView.Loaded loaded = CaptureView.load("capture-fixture.pcap", fixture.pcapBytes(), keys.getFileName().toString(),
-                Files.readString(keys));
-        List<Tshark.Frame> frames = Tshark.fields(fixture.pcap(), keys, List.of(fixture.port()), FIELDS, CaptureFixture.DIR).frames();
+        return compare(fixture, keys);
+    }
+
+    private static CaptureView.Loaded compare(CaptureFixture capture, Path keys) throws Exception {
+        CaptureView.Loaded loaded = CaptureView.load(capture.pcap().getFileName().toString(), capture.pcapBytes(),
+                keys.getFileName().toString(), Files.readString(keys));
+        List<Tshark.Frame> frames = Tshark.fields(capture.pcap(), keys, CaptureFixture.PORTS, FIELDS, CaptureFixture.DIR).frames();
         assertEquals(frames.size(), loaded.rows().size());
         int innerPackets = 0;
         for (int i = 0; i < frames.size(); i++) {
@@ -110,7 +128,10 @@ class CaptureDecryptsLikeTsharkTest {
         return loaded;
     }
 
-    /** The inner IPv4/ICMP echo packet as tshark dissected it, rebuilt from every one of its fields (the second IP layer). */
+    /**
+     * The inner IPv4 packet as tshark dissected it, rebuilt from every one of its fields (the second
+     * IP layer): an ICMP echo, or a UDP datagram (its header is the second UDP layer).
+     */
     private static byte[] innerFromTshark(Tshark.Frame t) throws Exception {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.write(Integer.parseInt(inner(t, "ip.version")) << 4 | Integer.parseInt(inner(t, "ip.hdr_len")) / 4);
@@ -123,11 +144,18 @@ class CaptureDecryptsLikeTsharkTest {
         u16(b, Integer.decode(inner(t, "ip.checksum")));
         b.write(InetAddress.getByName(inner(t, "ip.src")).getAddress());
         b.write(InetAddress.getByName(inner(t, "ip.dst")).getAddress());
-        b.write(Integer.parseInt(t.one("icmp.type")));
-        b.write(Integer.parseInt(t.one("icmp.code")));
-        u16(b, Integer.decode(t.one("icmp.checksum")));
-        u16(b, Integer.parseInt(t.one("icmp.ident")));
-        u16(b, Integer.parseInt(t.one("icmp.seq")));
+        if (inner(t, "ip.proto").equals("17")) {
+            u16(b, Integer.parseInt(inner(t, "udp.srcport")));
+            u16(b, Integer.parseInt(inner(t, "udp.dstport")));
+            u16(b, Integer.parseInt(inner(t, "udp.length")));
+            u16(b, Integer.decode(inner(t, "udp.checksum")));
+        } else {
+            b.write(Integer.parseInt(t.one("icmp.type")));
+            b.write(Integer.parseInt(t.one("icmp.code")));
+            u16(b, Integer.decode(t.one("icmp.checksum")));
+            u16(b, Integer.parseInt(t.one("icmp.ident")));
+            u16(b, Integer.parseInt(t.one("icmp.seq")));
+        }
         b.write(HexFormat.of().parseHex(t.one("data.data")));
         return b.toByteArray();
     }
