@@ -9,6 +9,7 @@ import dev.wirelab.engine.crypto.PublicKey;
 import dev.wirelab.engine.crypto.SymmetricKey;
 import dev.wirelab.engine.crypto.Tai64n;
 import dev.wirelab.engine.ip.IpPacket;
+import dev.wirelab.engine.message.CookieReply;
 import dev.wirelab.engine.message.Initiation;
 import dev.wirelab.engine.message.Response;
 import dev.wirelab.engine.message.TransportData;
@@ -36,6 +37,8 @@ import java.util.Set;
  * sender index) and either the initiator's keys or the responder's ephemeral private key; the
  * preshared key is the one logged after either ephemeral, else none (32 zero bytes).
  * <li>Transport data opens with the keys the handshake split into, found by receiver index.
+ * <li>A cookie reply opens with its sender's static public key and the mac1 of the message it
+ * answers; the cookie then checks the mac2 of the next handshake message from that endpoint.
  * </ul>
  *
  * <p>The initiator's side is replayed rather than consumed: {@link NoiseIkpsk2#createInitiation}
@@ -79,14 +82,45 @@ final class CaptureDecryption {
     private final CaptureKeylog keys;
     private final Map<Integer, Pending> pending = new HashMap<>();
     private final Map<Integer, Direction> sessions = new HashMap<>();
+    /** Handshake messages by sender index: who sent it (endpoint) and its mac1, which a cookie reply answers. */
+    private final Map<Integer, Sent> sent = new HashMap<>();
+    /** The latest cookie each endpoint was given, and the frame that gave it. */
+    private final Map<String, Cookie> cookies = new HashMap<>();
+    /** Static public keys seen opened in this capture, beyond the key log's: cookie replies may come from them. */
+    private final Set<PublicKey> learned = new LinkedHashSet<>();
+
+    private record Sent(String from, byte[] mac1) {}
+
+    private record Cookie(byte[] value, int frame) {}
 
     CaptureDecryption(CaptureKeylog keys) {
         this.keys = keys;
     }
 
-    Opened initiation(int frame, Initiation m) {
+    /**
+     * Before opening a handshake message from {@code from}: remembers its mac1 (a cookie reply may
+     * answer it) and checks its mac2 against the cookie {@code from} was last given in this capture.
+     */
+    private void macs(String from, int sender, byte[] wire, Bytes mac1, Bytes mac2, List<JourneyView.Value> values) {
+        sent.put(sender, new Sent(from, mac1.toByteArray()));
+        if (mac2.equals(Bytes.wrap(new byte[mac2.length()]))) {
+            values.add(new JourneyView.Value("mac2", "zero: the sender holds no cookie"));
+            return;
+        }
+        Cookie c = cookies.get(from);
+        if (c == null) {
+            values.add(new JourneyView.Value("mac2", "set, but no cookie reply to " + from + " was opened earlier in this capture"));
+            return;
+        }
+        byte[] expected = crypto.blake2s().mac(c.value(), Arrays.copyOf(wire, wire.length - mac2.length()));
+        values.add(new JourneyView.Value("mac2", "MAC(cookie of frame " + c.frame() + ", msg[0:" + (wire.length - mac2.length()) + "]): "
+                + (Bytes.wrap(expected).equals(mac2) ? "verified" : "does not match that cookie")));
+    }
+
+    Opened initiation(int frame, String from, Initiation m, byte[] wire) {
         List<JourneyView.Value> values = new ArrayList<>();
         values.add(new JourneyView.Value("sender index", index(m.sender())));
+        macs(from, m.sender(), wire, m.mac1(), m.mac2(), values);
         values.add(new JourneyView.Value("E_pub_i", m.ephemeral().hex()));
         CaptureKeylog.Ephemeral e = keys.ephemerals().get(PublicKey.of(m.ephemeral().toByteArray()));
         if (e != null) {
@@ -146,8 +180,10 @@ final class CaptureDecryption {
         return null;
     }
 
-    private static Opened opened(List<JourneyView.Value> values, List<NoiseStep> steps, String how, PublicKey responder,
+    private Opened opened(List<JourneyView.Value> values, List<NoiseStep> steps, String how, PublicKey responder,
             PublicKey initiator, byte[] timestamp) {
+        learned.add(responder);
+        learned.add(initiator);
         values.add(new JourneyView.Value("opened with", "the " + how));
         values.add(new JourneyView.Value("S_pub_i (initiator)", initiator.base64()));
         values.add(new JourneyView.Value("S_pub_r (responder)", responder.base64()));
@@ -157,10 +193,11 @@ final class CaptureDecryption {
         return new Opened(true, null, steps.stream().map(Step::of).toList(), values, null);
     }
 
-    Opened response(int frame, Response m) {
+    Opened response(int frame, String from, Response m, byte[] wire) {
         List<JourneyView.Value> values = new ArrayList<>();
         values.add(new JourneyView.Value("sender index", index(m.sender())));
         values.add(new JourneyView.Value("receiver index", index(m.receiver())));
+        macs(from, m.sender(), wire, m.mac1(), m.mac2(), values);
         values.add(new JourneyView.Value("E_pub_r", m.ephemeral().hex()));
         Pending p = pending.get(m.receiver());
         if (p == null) {
@@ -215,6 +252,38 @@ final class CaptureDecryption {
         return Opened.no(p.ephemeralPrivateI() == null && er == null
                 ? "neither the initiator's ephemeral private key nor the responder's (E_pub_r above) is logged"
                 : "the tag does not verify with the logged keys: the preshared key is missing or wrong", values);
+    }
+
+    /**
+     * A cookie reply: XChaCha20-Poly1305 under HASH(LABEL_COOKIE || S_pub of its sender) with the
+     * mac1 of the message it answers as associated data. Only public keys are needed, so every
+     * static public key known here is tried; the cookie then checks the mac2 of that endpoint's next
+     * handshake message.
+     */
+    Opened cookieReply(int frame, CookieReply m) {
+        List<JourneyView.Value> values = new ArrayList<>();
+        values.add(new JourneyView.Value("receiver index", index(m.receiver())));
+        values.add(new JourneyView.Value("nonce", m.nonce().hex()));
+        Sent answered = sent.get(m.receiver());
+        if (answered == null) {
+            return Opened.no("no handshake message with sender index " + index(m.receiver())
+                    + " is in this capture: its mac1, the associated data, is unknown", values);
+        }
+        Set<PublicKey> candidates = new LinkedHashSet<>(learned);
+        candidates.addAll(keys.remoteStatics());
+        candidates.addAll(keys.localStatics().keySet());
+        for (PublicKey sender : candidates) {
+            byte[] key = crypto.blake2s().hash(Protocol.LABEL_COOKIE, sender.bytes());
+            byte[] cookie = crypto.xaead().open(key, m.nonce().toByteArray(), answered.mac1(), m.encryptedCookie().toByteArray());
+            if (cookie != null) {
+                cookies.put(answered.from(), new Cookie(cookie, frame));
+                values.add(new JourneyView.Value("answers", "the handshake message " + index(m.receiver()) + " from " + answered.from()));
+                values.add(new JourneyView.Value("opened with", "HASH(LABEL_COOKIE || " + sender.base64() + "), mac1 of that message"));
+                values.add(new JourneyView.Value("cookie", Bytes.of(cookie).hex()));
+                return new Opened(true, null, List.of(), values, null);
+            }
+        }
+        return Opened.no("no static public key known here (key log or opened handshakes) opens it", values);
     }
 
     Opened transport(int frame, TransportData m) {

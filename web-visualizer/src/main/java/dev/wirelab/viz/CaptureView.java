@@ -76,12 +76,10 @@ final class CaptureView {
         }
         Annotated bytes = Annotated.message(TYPE_NAMES[payload[0]], payload);
         CaptureDecryption.Opened opened = switch (parsed) {
-            case Initiation m -> decryption.initiation(number, m);
-            case Response m -> decryption.response(number, m);
+            case Initiation m -> decryption.initiation(number, udp.from(), m, payload);
+            case Response m -> decryption.response(number, udp.from(), m, payload);
             case TransportData m -> decryption.transport(number, m);
-            case CookieReply m -> CaptureDecryption.Opened.no("a cookie reply's cookie is sealed with a key from the responder's"
-                    + " public key and the mac1 it answers; this viewer shows its fields but does not open it", List.of(
-                            new JourneyView.Value("receiver index", CaptureDecryption.index(m.receiver()))));
+            case CookieReply m -> decryption.cookieReply(number, m);
             case Malformed m -> throw new IllegalStateException("handled above");
         };
         String summary = TYPE_NAMES[payload[0]] + summary(opened);

@@ -238,4 +238,27 @@ class CaptureViewTest {
         assertTrue(initiation.decrypted(), "the preshared key plays no part in the initiation");
         assertEquals(5, initiation.noise().size(), "steps 1-5 of the initiation");
     }
+
+    /**
+     * cookie-under-load: bob answers alice's first initiation with a cookie reply. It opens with bob's
+     * public key and the initiation's mac1, and the cookie it holds is the one alice's next
+     * initiation carries as mac2.
+     */
+    @Test
+    void aCookieReplyOpensAndItsCookieVerifiesTheNextMac2() {
+        ScenarioView.RunFiles run = ScenarioView.fromClassPath().files("cookie-under-load", null, null, null);
+        CaptureView.Loaded loaded = CaptureView.load("cookie.pcap", run.pcap(), "cookie.keys", run.keylog());
+        int cookie = 0;
+        while (loaded.rows().get(cookie).type() != 3) {
+            cookie++;
+        }
+        CaptureView.Row reply = loaded.rows().get(cookie);
+        assertTrue(reply.decrypted(), reply.reason());
+        assertTrue(CaptureDecryptsLikeTsharkTest.value(reply, "opened with").startsWith("HASH(LABEL_COOKIE || "), reply.values().toString());
+        CaptureView.Row next = loaded.rows().subList(cookie + 1, loaded.rows().size()).stream()
+                .filter(r -> r.type() == 1 && r.from().equals(loaded.rows().getFirst().from())).findFirst().orElseThrow();
+        assertEquals("MAC(cookie of frame " + reply.frame() + ", msg[0:132]): verified", CaptureDecryptsLikeTsharkTest.value(next, "mac2"));
+        assertEquals("zero: the sender holds no cookie", CaptureDecryptsLikeTsharkTest.value(loaded.rows().getFirst(), "mac2"));
+        assertEquals(loaded.frames(), loaded.decrypted(), "every frame of the run opens");
+    }
 }
