@@ -91,6 +91,14 @@ final class CaptureView {
     }
 
     private static String summary(CaptureDecryption.Opened o) {
+        for (JourneyView.Value v : o.values()) {
+            if (o.decrypted() && v.name().equals("S_pub_i (initiator)")) {
+                return ", initiator " + v.text().substring(0, 8) + "…";
+            }
+            if (o.decrypted() && v.name().equals("answers")) {
+                return ", answers " + v.text().replaceFirst("^the ", "");
+            }
+        }
         if (o.inner() == null) {
             return "";
         }

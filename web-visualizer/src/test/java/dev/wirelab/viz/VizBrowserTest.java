@@ -258,6 +258,8 @@ class VizBrowserTest {
         assertEquals("step " + (back + 1) + " / " + engine.frames(), text("capture-counter"));
         List<String> shown = page.getByTestId("capture-c").allTextContents();
         assertEquals(response.noise().stream().map(CaptureDecryption.Step::chainingKeyAfter).toList(), shown);
+        assertEquals(0, page.locator("#capture-inner .b").count() + page.locator("#capture-inner + .legend").count(),
+                "a response has no inner packet: neither bytes nor the legend of the packet shown before");
         assertTrue(page.url().endsWith("#capture/" + (back + 1)), page.url());
         screenshot(page.locator("#capture"), "capture-handshake-response");
 
