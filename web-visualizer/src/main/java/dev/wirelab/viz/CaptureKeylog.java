@@ -129,6 +129,17 @@ record CaptureKeylog(Map<PublicKey, PrivateKey> localStatics, List<PublicKey> re
         return "'" + (s.length() > 24 ? s.substring(0, 12) + "…" : s) + "'";
     }
 
+    /** Wipes the private and preshared keys once a capture is decrypted: nothing keeps them after. */
+    void destroy() {
+        localStatics.values().forEach(PrivateKey::destroy);
+        for (Ephemeral e : ephemerals.values()) {
+            e.key().destroy();
+            if (e.presharedKey() != null) {
+                java.util.Arrays.fill(e.presharedKey(), (byte) 0);
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return "CaptureKeylog[" + localStatics.size() + " local static, " + remoteStatics.size() + " remote static, "

@@ -42,16 +42,21 @@ final class CaptureView {
 
     static Loaded load(String pcapName, byte[] pcap, String keylogName, String keylog) {
         CaptureKeylog keys = keylog == null || keylog.isBlank() ? CaptureKeylog.empty() : CaptureKeylog.parse(keylogName, keylog);
-        CaptureFile file = CaptureFile.read(pcapName, pcap);
-        CaptureDecryption decryption = new CaptureDecryption(keys);
+        CaptureFile file;
         List<Row> rows = new ArrayList<>();
         int messages = 0;
         int decrypted = 0;
-        for (CaptureFile.Frame frame : file.frames()) {
-            Row row = row(file.linkType(), frame, decryption);
-            rows.add(row);
-            messages += row.type() == 0 ? 0 : 1;
-            decrypted += row.decrypted() ? 1 : 0;
+        try {
+            file = CaptureFile.read(pcapName, pcap);
+            CaptureDecryption decryption = new CaptureDecryption(keys);
+            for (CaptureFile.Frame frame : file.frames()) {
+                Row row = row(file.linkType(), frame, decryption);
+                rows.add(row);
+                messages += row.type() == 0 ? 0 : 1;
+                decrypted += row.decrypted() ? 1 : 0;
+            }
+        } finally {
+            keys.destroy();
         }
         String keyCounts = keys.localStatics().size() + " local static private, " + keys.remoteStatics().size()
                 + " remote static public and " + keys.ephemerals().size() + " ephemeral private keys";
