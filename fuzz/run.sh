@@ -21,6 +21,7 @@ declare -A TARGETS=(
   [uapi]="datapath dev.wirelab.datapath.UapiReaderFuzzTest#requestsParseOrAreRefusedAndRefusalsChangeNothing"
   [wgquick]="datapath dev.wirelab.datapath.config.WgQuickReaderFuzzTest#onlyConfigExceptionEscapes"
   [scenario]="simulator dev.wirelab.sim.scenario.ScenarioFileFuzzTest#onlyScenarioErrorEscapes"
+  [capture]="web-visualizer dev.wirelab.viz.CaptureLoaderFuzzTest#onlyCaptureErrorEscapes"
 )
 
 if [[ $# -lt 1 || "$1" == list || -z "${TARGETS[$1]:-}" ]]; then

@@ -3,6 +3,7 @@ import { handshakeSection } from './handshake.js';
 import { routingSection } from './routing.js';
 import { journeySection } from './journey.js';
 import { labSection } from './lab.js';
+import { captureSection } from './capture.js';
 
 // One lab for the whole page: seed, preshared key and wall time from the URL, or a fresh seed
 // from the server, written back to the URL so that the page can be linked and reloaded as it is.
@@ -10,7 +11,8 @@ const state = { lab: null };
 const handshake = handshakeSection(state);
 const journey = journeySection(state);
 const routing = routingSection();
-const lab = labSection();
+const capture = captureSection();
+const lab = labSection(capture);
 const $ = (id) => document.getElementById(id);
 
 async function newLab(seed, psk) {
@@ -57,7 +59,7 @@ async function start() {
 $('regenerate').addEventListener('click', () => newLab(null, $('psk-input').checked));
 $('keys-form').addEventListener('submit', (e) => { e.preventDefault(); newLab($('seed-input').value.trim(), $('psk-input').checked); });
 window.addEventListener('hashchange', () => {
-  const m = location.hash.match(/^#(handshake|journey)\/(\d+)$/);
-  if (m) (m[1] === 'handshake' ? handshake : journey).go(Number(m[2]), { link: false });
+  const m = location.hash.match(/^#(handshake|journey|capture)\/(\d+)$/);
+  if (m) ({ handshake, journey, capture })[m[1]].go(Number(m[2]), { link: false });
 });
 start().catch((e) => { document.body.dataset.ready = 'error'; document.querySelector('header').append(`Could not reach the engine: ${e.message}`); });

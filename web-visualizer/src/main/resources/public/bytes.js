@@ -6,7 +6,11 @@ import { el } from './api.js';
 export function renderBytes(grid, explain, annotated, { filled = null, fresh = new Set() } = {}) {
   grid.replaceChildren();
   explain.textContent = '';
-  if (!annotated) return;
+  if (!annotated) {
+    // No bytes: the legend of the bytes shown before goes too.
+    if (grid.nextElementSibling && grid.nextElementSibling.classList.contains('legend')) grid.nextElementSibling.remove();
+    return;
+  }
   const cells = [];
   const legend = el('div', { class: 'legend', role: 'list' });
   const show = (i) => {

@@ -1,5 +1,6 @@
 import { getJson, postJson, el } from './api.js';
 import { renderBytes } from './bytes.js';
+import { drawPlots } from './plots.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const TYPES = { 1: 'initiation', 2: 'response', 3: 'cookie reply', 4: 'data' };
@@ -22,11 +23,17 @@ function describe(r) {
   return `${r.kind.replace(/^wg\./, '')} ${rest}`;
 }
 
-// The scenario lab: run a built-in scenario in the simulator and draw its trace as a sequence diagram.
-export function labSection() {
+// The scenario lab: run a built-in scenario, or the user's own file, in the simulator with a seed
+// and faults; draw its trace as a sequence diagram to scrub through, with plots and the run's files.
+// `capture` is section 7, which can open the run's pcap.
+export function labSection(capture) {
   const $ = (id) => document.getElementById(id);
   const select = $('lab-scenario');
   let list = [];
+  let edited = false;
+  let lastRequest = null;
+  let rowEls = [];
+  let rowRecords = [];
 
   function draw(run) {
     const records = run.records.filter((r) => r.kind);
@@ -59,16 +66,21 @@ export function labSection() {
       root.append(svg('text', { x: laneX(name), y: 16, 'text-anchor': 'middle', 'font-weight': 'bold' }, name));
       root.append(svg('line', { x1: laneX(name), y1: 24, x2: laneX(name), y2: height, stroke: '#d7dbe3', 'stroke-width': 2 }));
     });
+    rowEls = [];
+    rowRecords = rows;
     rows.forEach((r, i) => {
       const y = 40 + i * ROW;
       root.append(svg('text', { x: 4, y: y + 4 }, seconds(r.t)));
       if (r.kind !== 'udp.send') {
         const x = laneX(r.at);
         const colour = r.kind === 'wg.drop' ? '#b42318' : '#5b6475';
-        root.append(svg('circle', { cx: x, cy: y, r: 4, fill: colour }));
+        const ev = svg('g', { class: 'event' });
+        ev.append(svg('circle', { cx: x, cy: y, r: 4, fill: colour }));
         // Right-hand lanes write their notes leftwards, so they stay inside the diagram.
         const right = x > width / 2;
-        root.append(svg('text', { x: right ? x - 8 : x + 8, y: y + 4, fill: colour, 'text-anchor': right ? 'end' : 'start' }, describe(r)));
+        ev.append(svg('text', { x: right ? x - 8 : x + 8, y: y + 4, fill: colour, 'text-anchor': right ? 'end' : 'start' }, describe(r)));
+        root.append(ev);
+        rowEls.push(ev);
         return;
       }
       const recv = received.get(r.id);
@@ -92,28 +104,118 @@ export function labSection() {
       };
       g.addEventListener('click', open);
       g.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(); } });
+      g.open = open;
       root.append(g);
+      rowEls.push(g);
     });
     $('lab-diagram').replaceChildren(root);
+    const range = $('lab-scrub-range');
+    range.max = String(rows.length);
+    $('lab-scrub').hidden = rows.length === 0;
+    scrub(rows.length);
+  }
+
+  // Scrubbing: rows up to `n` are drawn, the n-th is the current one (0: before the first), later
+  // ones are faded. A datagram reached this way opens its bytes, as a click does.
+  function scrub(n, { open = false } = {}) {
+    const range = $('lab-scrub-range');
+    n = Math.max(0, Math.min(rowEls.length, n));
+    range.value = String(n);
+    rowEls.forEach((g, i) => { g.classList.toggle('future', i >= n); g.classList.toggle('now', i === n - 1); });
+    const r = rowRecords[n - 1];
+    $('lab-scrub-text').textContent = n === 0 ? `before the first event (${rowEls.length} drawn)`
+      : `${n} / ${rowEls.length} · ${seconds(r.t)} · ${r.kind === 'udp.send' ? `${TYPES[r.type] || 'type ' + r.type} from ${r.at}, ${r.len} B` : `${r.at}: ${describe(r)}`}`;
+    if (n > 0) rowEls[n - 1].scrollIntoView({ block: 'nearest' });
+    if (open && r && r.kind === 'udp.send') rowEls[n - 1].open();
+  }
+
+  function request() {
+    const seed = $('lab-seed').value.trim();
+    const delay = $('lab-reorder-delay').value.trim();
+    return { name: select.value, seed: seed === '' ? null : Number(seed), yaml: edited ? $('lab-yaml').value : null,
+      faults: { loss: $('lab-loss').value, duplicate: $('lab-duplicate').value, reorder: $('lab-reorder').value,
+        reorderDelayMs: delay === '' ? null : Number(delay) } };
+  }
+
+  // Points the editor at the line an error names (pasted.yaml:LINE:COLUMN: ...).
+  function showErrorLine(message) {
+    const m = message.match(/^pasted\.yaml:(\d+):/);
+    if (!m) return;
+    const area = $('lab-yaml');
+    const lines = area.value.split('\n');
+    const line = Math.min(Number(m[1]), lines.length) - 1;
+    const start = lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0);
+    $('lab-yaml-box').open = true;
+    area.focus();
+    area.setSelectionRange(start, start + lines[line].length);
+  }
+
+  async function file(what) {
+    const r = await fetch(`/api/scenarios/files/${what}`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(lastRequest) });
+    if (!r.ok) throw new Error((await r.json()).error || r.statusText);
+    const name = (r.headers.get('Content-Disposition') || '').match(/filename="([^"]+)"/);
+    return { name: name ? name[1] : what, blob: await r.blob() };
+  }
+
+  async function download(what) {
+    const f = await file(what);
+    const a = el('a', { href: URL.createObjectURL(f.blob), download: f.name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  }
+
+  async function toCapture() {
+    const [pcap, keys] = await Promise.all([file('pcap'), file('keylog')]);
+    const bytes = new Uint8Array(await pcap.blob.arrayBuffer());
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    document.getElementById('capture').scrollIntoView();
+    await capture.upload({ pcapName: pcap.name, pcap: btoa(binary), keylogName: keys.name, keylog: await keys.blob.text() });
   }
 
   async function run() {
-    const seed = $('lab-seed').value.trim();
     $('lab-result').textContent = 'running…';
+    const body = request();
     try {
-      const r = await postJson('/api/scenarios/run', { name: select.value, seed: seed === '' ? null : Number(seed) });
+      const r = await postJson('/api/scenarios/run', body);
+      lastRequest = { ...body, seed: r.seed };
+      $('lab-downloads').hidden = false;
       const ul = el('ul', { class: 'verdicts' }, ...r.verdicts.map((v) => el('li', { class: v.passed ? 'pass' : 'fail' },
         `${v.passed ? 'PASS' : 'FAIL'} ${v.expectation} — ${v.detail}`)));
       $('lab-result').replaceChildren(el('p', { 'data-testid': 'lab-summary' },
         `${r.name}, seed ${r.seed}: ${r.passed ? 'every expectation holds' : 'an expectation failed'} · ${r.traceRecords} trace records`
         + `${r.truncated ? ' (diagram shows the first ones)' : ''} · trace sha256 ${r.traceSha256.slice(0, 16)}…`), ul);
       draw(r);
+      drawPlots($('lab-plots'), r.records);
     } catch (e) {
-      $('lab-result').replaceChildren(el('p', { class: 'error' }, e.message));
+      $('lab-result').replaceChildren(el('p', { class: 'error', 'data-testid': 'lab-error' }, e.message));
+      showErrorLine(e.message);
     }
   }
 
-  select.addEventListener('change', () => { $('lab-description').textContent = (list.find((s) => s.name === select.value) || {}).description || ''; });
+  async function loadYaml() {
+    edited = false;
+    const r = await fetch(`/api/scenarios/${encodeURIComponent(select.value)}`);
+    $('lab-yaml').value = await r.text();
+    edited = false;
+  }
+
+  select.addEventListener('change', () => {
+    $('lab-description').textContent = (list.find((s) => s.name === select.value) || {}).description || '';
+    loadYaml();
+  });
+  $('lab-yaml').addEventListener('input', () => { edited = true; });
+  $('lab-yaml-reset').addEventListener('click', loadYaml);
+  const range = $('lab-scrub-range');
+  range.addEventListener('input', () => scrub(Number(range.value), { open: true }));
+  $('lab-scrub-back').addEventListener('click', () => scrub(Number(range.value) - 1, { open: true }));
+  $('lab-scrub-next').addEventListener('click', () => scrub(Number(range.value) + 1, { open: true }));
+  const failed = (e) => $('lab-result').append(el('p', { class: 'error' }, e.message));
+  document.querySelectorAll('#lab-downloads [data-file]').forEach((b) => b.addEventListener('click', () => download(b.dataset.file).catch(failed)));
+  $('lab-to-capture').addEventListener('click', () => toCapture().catch(failed));
   $('lab-form').addEventListener('submit', (e) => { e.preventDefault(); run(); });
   // Section 5's cards: pick their scenario in the lab, run it with the file's seed, show the lab.
   document.querySelectorAll('[data-play]').forEach((b) => b.addEventListener('click', () => {

@@ -1,8 +1,14 @@
+import { el } from './api.js';
+
 // Next/back for a section of numbered steps (0 = before the first), with the arrow keys while the
 // section has focus, and a deep link per step: #<section id>/<step>.
+// The section's <div class="step-head" data-counter=TESTID> gets its back and next buttons and its
+// counter here, the same for every section.
 export function stepper(section, total, render) {
   let step = 0;
-  const counter = section.querySelector('.counter');
+  const head = section.querySelector('.step-head');
+  const counter = el('span', { class: 'counter', 'data-testid': head.dataset.counter, 'aria-live': 'polite' }, `step 0 / ${total()}`);
+  head.append(el('button', { type: 'button', 'data-back': '' }, '◀ Back'), counter, el('button', { type: 'button', 'data-next': '' }, 'Next ▶'));
   const go = (n, { link = true } = {}) => {
     step = Math.max(0, Math.min(total(), n));
     counter.textContent = `step ${step} / ${total()}`;

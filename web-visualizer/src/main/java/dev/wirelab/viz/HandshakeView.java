@@ -41,9 +41,11 @@ final class HandshakeView {
         Lab lab = run.lab();
         return new Pair(Long.toString(lab.seed()), lab.psk(), Long.toString(lab.wallNanos()),
                 new Peer("initiator", "your laptop", p.identityI.publicKey().base64(), Bytes.of(p.identityI.publicKey().bytes()).hex(),
-                        EnginePair.ENDPOINT_I.toString(), Lab.LAPTOP_TUNNEL, Lab.SERVER_TUNNEL),
+                        EnginePair.ENDPOINT_I.toString(), Lab.LAPTOP_TUNNEL + ", " + Lab.LAPTOP_TUNNEL6,
+                        Lab.SERVER_TUNNEL + ", " + Lab.SERVER_TUNNEL6),
                 new Peer("responder", "VPN server", p.identityR.publicKey().base64(), Bytes.of(p.identityR.publicKey().bytes()).hex(),
-                        EnginePair.ENDPOINT_R.toString(), Lab.SERVER_TUNNEL, Lab.LAPTOP_TUNNEL));
+                        EnginePair.ENDPOINT_R.toString(), Lab.SERVER_TUNNEL + ", " + Lab.SERVER_TUNNEL6,
+                        Lab.LAPTOP_TUNNEL + ", " + Lab.LAPTOP_TUNNEL6));
     }
 
     static Handshake of(Lab.Run run) {

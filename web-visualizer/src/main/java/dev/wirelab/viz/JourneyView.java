@@ -46,18 +46,16 @@ final class JourneyView {
             throw new IllegalArgumentException("payload is " + payload.length + " bytes; at most " + PAYLOAD_BYTES_MAX);
         }
         byte[] dst = RoutingView.address(destination);
-        if (dst.length != 4) {
-            throw new IllegalArgumentException("the journey's laptop has an IPv4 tunnel address; give an IPv4 destination");
-        }
         EnginePair pair = run.pair();
-        byte[] src = Prefix.parse(Lab.LAPTOP_TUNNEL).address().toByteArray();
+        // The laptop sends from its tunnel address of the destination's family.
+        boolean v4 = dst.length == 4;
+        byte[] src = Prefix.parse(v4 ? Lab.LAPTOP_TUNNEL : Lab.LAPTOP_TUNNEL6).address().toByteArray();
         List<Step> steps = new ArrayList<>();
 
         // 1: what an application hands to the tunnel interface.
         byte[] inner = UdpFlow.udp(src, dst, INNER_SOURCE_PORT, INNER_DESTINATION_PORT, payload);
-        List<Annotated.Field> innerFields = new ArrayList<>(IpLayout.ipv4(inner, 0, "inner"));
-        innerFields.addAll(IpLayout.udp(inner, IpLayout.IPV4_HEADER, "inner", "\"" + payloadText + "\": the application's data"));
-        Annotated innerBytes = new Annotated("inner IP packet", Bytes.of(inner).hex(), innerFields);
+        Annotated innerBytes = new Annotated("inner IP packet", Bytes.of(inner).hex(),
+                IpLayout.packet(inner, "inner", "\"" + payloadText + "\": the application's data"));
         steps.add(new Step(1, "Inner IP packet", "initiator",
                 "An application on the laptop sends a UDP datagram to " + destination + ". The kernel routes it into the"
                         + " WireGuard interface: this plaintext IP packet is what WireGuard receives.",
@@ -66,16 +64,17 @@ final class JourneyView {
         // 2: cryptokey routing on the laptop's table (one peer: the server).
         AllowedIps<String> laptopTable = new AllowedIps<>();
         laptopTable.insert(Prefix.parse(Lab.SERVER_ALLOWED_IPS), "VPN server");
+        laptopTable.insert(Prefix.parse(Lab.SERVER_ALLOWED_IPS6), "VPN server");
         String peer = laptopTable.lookupDestination(inner, 0, inner.length);
         Keypair sending = run.exchange().initiatorKeypair();
         if (peer == null) {
             steps.add(new Step(2, "Peer lookup", "initiator", "No AllowedIPs entry holds " + destination
                     + ": no peer, no key. WireGuard drops the packet (and may answer with ICMP unreachable).",
-                    List.of(new Value("table", "VPN server: " + Lab.SERVER_ALLOWED_IPS), new Value("result", "no route")), null));
+                    List.of(new Value("table", "VPN server: " + Lab.SERVER_ALLOWED_IPS + ", " + Lab.SERVER_ALLOWED_IPS6), new Value("result", "no route")), null));
             return new Journey(Long.toString(run.lab().seed()), destination, false, steps);
         }
         steps.add(new Step(2, "Peer lookup", "initiator", "The destination " + destination + " falls in the server's AllowedIPs "
-                + Lab.SERVER_ALLOWED_IPS + ", so the packet belongs to that peer and is encrypted with its current session.",
+                + (v4 ? Lab.SERVER_ALLOWED_IPS : Lab.SERVER_ALLOWED_IPS6) + ", so the packet belongs to that peer and is encrypted with its current session.",
                 List.of(new Value("destination", destination), new Value("peer", peer),
                         new Value("session's receiver index", hexIndex(sending.remoteIndex()))), null));
 
@@ -139,17 +138,19 @@ final class JourneyView {
                 int length = IpPacket.claimedLength(padded, 0, padded.length);
                 AllowedIps<String> serverTable = new AllowedIps<>();
                 serverTable.insert(Prefix.parse(Lab.LAPTOP_TUNNEL), "your laptop");
+                serverTable.insert(Prefix.parse(Lab.LAPTOP_TUNNEL6), "your laptop");
                 String owner = serverTable.lookupSource(padded, 0, length);
                 delivered = "your laptop".equals(owner);
                 checks.add(new Value("decrypt", "tag verified with T_i->r"));
                 checks.add(new Value("replay window", "counter " + Long.toUnsignedString(counter) + " not seen before: accepted"));
                 checks.add(new Value("padding", (padded.length - length) + " bytes stripped (the IP header says " + length + ")"));
-                checks.add(new Value("source check", IpLayout.dotted(padded, IpPacket.sourceOffset(4)) + " is in the laptop's AllowedIPs "
-                        + Lab.LAPTOP_TUNNEL + ": " + (delivered ? "accepted" : "refused")));
+                int version = v4 ? 4 : 6;
+                checks.add(new Value("source check", IpLayout.text(padded, IpPacket.sourceOffset(version), IpPacket.addressLength(version))
+                        + " is in the laptop's AllowedIPs " + Lab.LAPTOP_TUNNEL + ", " + Lab.LAPTOP_TUNNEL6 + ": "
+                        + (delivered ? "accepted" : "refused")));
                 byte[] packet = java.util.Arrays.copyOf(padded, length);
-                List<Annotated.Field> f = new ArrayList<>(IpLayout.ipv4(packet, 0, "inner"));
-                f.addAll(IpLayout.udp(packet, IpLayout.IPV4_HEADER, "inner", "\"" + payloadText + "\", as sent"));
-                deliveredBytes = new Annotated("delivered IP packet", Bytes.of(packet).hex(), f);
+                deliveredBytes = new Annotated("delivered IP packet", Bytes.of(packet).hex(),
+                        IpLayout.packet(packet, "inner", "\"" + payloadText + "\", as sent"));
                 summary = "The tag verifies, the counter is new, the padding goes, and the inner source belongs to the peer the"
                         + " packet came from: the server's tunnel interface receives exactly the packet the laptop sent.";
             }

@@ -20,10 +20,14 @@ import java.util.List;
  * @param wallNanos the initiator's wall clock when it builds the initiation
  */
 record Lab(long seed, boolean psk, long wallNanos) {
-    /** The laptop's address inside the tunnel, and the prefix the laptop routes to the server. */
+    /** The laptop's addresses inside the tunnel, and the prefixes the laptop routes to the server. */
     static final String LAPTOP_TUNNEL = "10.0.0.2/32";
     static final String SERVER_TUNNEL = "10.0.0.1/32";
     static final String SERVER_ALLOWED_IPS = "10.0.0.0/24";
+    /** The same for IPv6 (a unique local prefix): the journey sends IPv6 packets as well. */
+    static final String LAPTOP_TUNNEL6 = "fd00::2/128";
+    static final String SERVER_TUNNEL6 = "fd00::1/128";
+    static final String SERVER_ALLOWED_IPS6 = "fd00::/64";
 
     /** One completed handshake with both sides' traces: what every view of the lab is built from. */
     record Run(Lab lab, EnginePair pair, Now now, int indexI, int indexR, EnginePair.Exchange exchange,

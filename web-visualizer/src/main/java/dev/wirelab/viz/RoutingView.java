@@ -35,7 +35,7 @@ final class RoutingView {
     /** The table the page starts with: the seed page's laptop, with a second peer and a default route to show longest-prefix match. */
     static List<PeerRow> defaultTable() {
         return List.of(
-                new PeerRow("VPN server", dev.wirelab.engine.EnginePair.ENDPOINT_R.toString(), List.of(Lab.SERVER_ALLOWED_IPS, "fd00::/64")),
+                new PeerRow("VPN server", dev.wirelab.engine.EnginePair.ENDPOINT_R.toString(), List.of(Lab.SERVER_ALLOWED_IPS, Lab.SERVER_ALLOWED_IPS6)),
                 new PeerRow("office", "203.0.113.5:51820", List.of("10.0.0.128/25", "192.168.10.0/24")),
                 new PeerRow("exit node", "198.51.100.9:51820", List.of("0.0.0.0/0")));
     }

@@ -6,6 +6,8 @@ import dev.wirelab.engine.Bytes;
 import dev.wirelab.sim.Datagram;
 import dev.wirelab.sim.Host;
 import dev.wirelab.sim.Wiretap;
+import dev.wirelab.sim.capture.SimCapture;
+import dev.wirelab.capture.PcapWriter;
 import dev.wirelab.sim.scenario.Scenario;
 import dev.wirelab.sim.scenario.ScenarioFile;
 import dev.wirelab.sim.scenario.ScenarioRun;
@@ -104,9 +106,8 @@ final class ScenarioView {
      * Runs a built-in scenario, or {@code yaml} when given (pasted by the user), with {@code seed}
      * (null: the file's own). A bad file throws {@link dev.wirelab.sim.scenario.ScenarioError} naming line and field.
      */
-    Run run(String name, String yamlText, Long seed) {
-        String text = yamlText != null && !yamlText.isBlank() ? yamlText : yaml(name);
-        Scenario scenario = ScenarioFile.parse(name == null ? "pasted.yaml" : name + ".yaml", text);
+    Run run(String name, String yamlText, Long seed, LabFaults faults) {
+        Scenario scenario = scenario(name, yamlText, faults);
         List<JsonNode> records = new ArrayList<>();
         boolean[] truncated = {false};
         Map<Long, String> datagrams = new LinkedHashMap<>();
@@ -135,6 +136,49 @@ final class ScenarioView {
         }
         return new Run(scenario.name(), result.seed(), result.passed(), verdicts, result.traceSha256(), result.traceRecords(),
                 truncated[0], records, datagrams);
+    }
+
+    /**
+     * The built-in scenario {@code name}, or {@code yamlText} when given (pasted or edited by the
+     * user; named pasted.yaml in messages), with the form's faults on its links. A bad file throws
+     * {@link dev.wirelab.sim.scenario.ScenarioError} naming line and field.
+     */
+    private Scenario scenario(String name, String yamlText, LabFaults faults) {
+        boolean pasted = yamlText != null && !yamlText.isBlank();
+        Scenario s = ScenarioFile.parse(pasted || name == null ? "pasted.yaml" : name + ".yaml", pasted ? yamlText : yaml(name));
+        return faults == null ? s : faults.applyTo(s);
+    }
+
+    /** A run's files, as {@code wirelab run --trace --pcap --keylog} writes them. */
+    record RunFiles(String baseName, byte[] trace, byte[] pcap, String keylog) {}
+
+    /** Lines of trace written to a download at most; a longer run's file ends there with a note. */
+    static final int TRACE_FILE_LINES_MAX = 2_000_000;
+
+    /**
+     * Runs the scenario again, as {@link #run} did for the page (same file, same seed: the same
+     * trace, which its SHA-256 shows), keeping the whole trace, a pcap of every datagram that reached
+     * a host and the key log that decrypts it.
+     */
+    RunFiles files(String name, String yamlText, Long seed, LabFaults faults) {
+        Scenario scenario = scenario(name, yamlText, faults);
+        java.io.ByteArrayOutputStream trace = new java.io.ByteArrayOutputStream();
+        long[] lines = {0};
+        SimCapture[] capture = new SimCapture[1];
+        ScenarioRun.Result result = ScenarioRun.run(scenario, seed == null ? scenario.seed() : seed, line -> {
+            if (lines[0]++ < TRACE_FILE_LINES_MAX) {
+                trace.writeBytes((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }, sim -> capture[0] = SimCapture.attach(sim));
+        java.io.ByteArrayOutputStream pcap = new java.io.ByteArrayOutputStream();
+        try {
+            capture[0].writePcap(PcapWriter.open(pcap));
+        } catch (IOException e) {
+            throw new UncheckedIOException("a pcap written to memory failed", e);
+        }
+        StringBuilder keylog = new StringBuilder();
+        capture[0].keylog().lines().forEach(l -> keylog.append(l).append('\n'));
+        return new RunFiles(scenario.name() + "-seed" + result.seed(), trace.toByteArray(), pcap.toByteArray(), keylog.toString());
     }
 
     /** A WireGuard message's bytes, annotated; anything else is one field saying what it is not. */

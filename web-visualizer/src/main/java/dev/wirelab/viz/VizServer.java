@@ -5,6 +5,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,8 +21,10 @@ import java.util.Map;
  *   GET  /api/journey?seed=&amp;time=&amp;dst=&amp;payload=   a packet's 8 steps, real bytes
  *   GET  /api/scenarios                      the built-in scenarios
  *   GET  /api/scenarios/{name}               one scenario's YAML
- *   POST /api/scenarios/run                  {name | yaml, seed}: trace records, verdicts, datagrams
+ *   POST /api/scenarios/run                  {name | yaml, seed, faults}: trace records, verdicts, datagrams
+ *   POST /api/scenarios/files/{trace|pcap|keylog}   the same body: the run's file, as a download
  *   GET  /api/annotate?hex=                  a WireGuard message, field by field
+ *   POST /api/capture                        {pcapName, pcap (base64), keylogName, keylog}: every frame, decrypted
  * </pre>
  * Bad input (a prefix that does not parse, a bad scenario file) is a 400 with {"error": message}.
  */
@@ -38,6 +41,8 @@ public final class VizServer implements AutoCloseable {
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.staticFiles.add("/public", Location.CLASSPATH);
+            // An uploaded capture travels as base64 in JSON: 4/3 of the largest file, plus its key log.
+            config.http.maxRequestSize = CaptureFile.BYTES_MAX / 3 * 4 + CaptureKeylog.BYTES_MAX + 4096;
             config.routes.get("/api/pair", ctx -> ctx.json(HandshakeView.pair(lab(ctx).run())));
             config.routes.get("/api/handshake", ctx -> ctx.json(HandshakeView.of(lab(ctx).run())));
             config.routes.get("/api/routing/table", ctx -> ctx.json(RoutingView.defaultTable()));
@@ -49,19 +54,61 @@ public final class VizServer implements AutoCloseable {
                     .result(scenarios.yaml(ctx.pathParam("name"))));
             config.routes.post("/api/scenarios/run", ctx -> {
                 RunRequest r = ctx.bodyAsClass(RunRequest.class);
-                ctx.json(scenarios.run(r.name(), r.yaml(), r.seed()));
+                ctx.json(scenarios.run(r.name(), r.yaml(), r.seed(), r.faults()));
+            });
+            config.routes.post("/api/capture", ctx -> {
+                CaptureRequest r = ctx.bodyAsClass(CaptureRequest.class);
+                ctx.json(CaptureView.load(name(r.pcapName(), "capture.pcap"), base64(r.pcap()), name(r.keylogName(), "keylog"),
+                        r.keylog()));
+            });
+            config.routes.post("/api/scenarios/files/{what}", ctx -> {
+                RunRequest r = ctx.bodyAsClass(RunRequest.class);
+                String what = ctx.pathParam("what");
+                if (!List.of("trace", "pcap", "keylog").contains(what)) {
+                    throw new IllegalArgumentException("a run's files are trace, pcap and keylog, not '" + what + "'");
+                }
+                ScenarioView.RunFiles f = scenarios.files(r.name(), r.yaml(), r.seed(), r.faults());
+                switch (what) {
+                    case "trace" -> download(ctx, f.baseName() + ".jsonl", "application/x-ndjson", f.trace());
+                    case "pcap" -> download(ctx, f.baseName() + ".pcap", "application/vnd.tcpdump.pcap", f.pcap());
+                    default -> download(ctx, f.baseName() + ".keys", "text/plain; charset=us-ascii",
+                            f.keylog().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                }
             });
             config.routes.get("/api/annotate", ctx -> ctx.json(ScenarioView.annotate(param(ctx, "hex", ""))));
             // Bad input from the page is the user's to fix: say what is wrong, no stack trace.
             config.routes.exception(IllegalArgumentException.class,
                     (e, ctx) -> ctx.status(400).json(Map.of("error", String.valueOf(e.getMessage()))));
+            config.routes.exception(CaptureError.class, (e, ctx) -> ctx.status(400).json(Map.of("error", e.getMessage())));
             config.routes.exception(ScenarioError.class, (e, ctx) -> ctx.status(400).json(Map.of("error", e.getMessage())));
         });
         app.start(host, port);
         return this;
     }
 
-    record RunRequest(String name, String yaml, Long seed) {}
+    record RunRequest(String name, String yaml, Long seed, LabFaults faults) {}
+
+    record CaptureRequest(String pcapName, String pcap, String keylogName, String keylog) {}
+
+    private static byte[] base64(String text) {
+        if (text == null || text.isEmpty()) {
+            throw new CaptureError("no capture was sent: choose a pcap or pcapng file");
+        }
+        try {
+            return java.util.Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new CaptureError("the capture did not arrive as base64 (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void download(Context ctx, String fileName, String type, byte[] body) {
+        ctx.contentType(type).header("Content-Disposition", "attachment; filename=\"" + fileName.replaceAll("[^A-Za-z0-9._-]", "_") + "\"")
+                .result(body);
+    }
+
+    private static String name(String given, String fallback) {
+        return given == null || given.isBlank() ? fallback : given.strip();
+    }
 
     /** The port it listens on (the real one when started with 0). */
     public int port() {

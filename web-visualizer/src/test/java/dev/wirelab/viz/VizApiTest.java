@@ -22,6 +22,10 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Base64;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -217,6 +221,25 @@ class VizApiTest {
     }
 
     @Test
+    void anIpv6PacketMakesTheSameJourney() throws Exception {
+        JsonNode j = getJson("/api/journey?seed=7&time=" + TIME + "&dst=fd00::5&payload=hello");
+        assertTrue(j.get("delivered").asBoolean(), j.toString());
+        JsonNode innerStep = j.get("steps").get(0).get("bytes");
+        assertEveryByteExplainedOnce(innerStep);
+        String inner = innerStep.get("hex").asText();
+        assertEquals("6", inner.substring(0, 1), "an IPv6 packet");
+        assertEquals(40 + 8 + 5, inner.length() / 2);
+        assertEquals(inner, j.get("steps").get(7).get("bytes").get("hex").asText(), "the server gets exactly what the laptop sent");
+        JsonNode fields = innerStep.get("fields");
+        assertEquals("source address", fields.get(4).get("name").asText());
+        assertTrue(fields.get(4).get("meaning").asText().startsWith("fd00:0:0:0:0:0:0:2: "), fields.get(4).toString());
+        assertTrue(j.get("steps").get(1).get("summary").asText().contains("fd00::/64"), j.get("steps").get(1).toString());
+        String checks = j.get("steps").get(7).get("values").toString();
+        assertTrue(checks.contains("fd00:0:0:0:0:0:0:2 is in the laptop's AllowedIPs") && checks.contains("accepted"), checks);
+        assertFalse(getJson("/api/journey?seed=7&dst=2001:db8::1").get("delivered").asBoolean(), "no route outside fd00::/64");
+    }
+
+    @Test
     void aBuiltInScenarioRunsWithItsTraceAndDatagrams() throws Exception {
         JsonNode list = getJson("/api/scenarios");
         assertTrue(list.size() >= 20, list.toString());
@@ -240,5 +263,96 @@ class VizApiTest {
 
         HttpResponse<String> bad = post("/api/scenarios/run", java.util.Map.of("yaml", "name: x\nduration: forever\n"));
         assertEquals(400, bad.statusCode(), bad.body());
+    }
+
+    static HttpResponse<byte[]> postForBytes(String path, Object body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void aPastedScenarioErrorNamesItsLineAndField() throws Exception {
+        String yaml = new String(VizApiTest.class.getResourceAsStream("capture-fixture.yaml").readAllBytes(), StandardCharsets.UTF_8)
+                .replace("loss: 15%", "loss: 15 percent");
+        HttpResponse<String> bad = post("/api/scenarios/run", Map.of("name", "basic-handshake", "yaml", yaml));
+        assertEquals(400, bad.statusCode());
+        String error = JSON.readTree(bad.body()).get("error").asText();
+        assertTrue(error.startsWith("pasted.yaml:12:38: "), error);
+        assertTrue(error.contains("hosts[0].links.both.loss: not a probability: '15 percent'"), error);
+    }
+
+    @Test
+    void faultsFromTheFormReachEveryLink() throws Exception {
+        JsonNode clean = JSON.readTree(post("/api/scenarios/run", Map.of("name", "basic-handshake")).body());
+        JsonNode lossy = JSON.readTree(post("/api/scenarios/run", Map.of("name", "basic-handshake",
+                "faults", Map.of("loss", "30%", "duplicate", "10%"))).body());
+        assertEquals(0, count(clean, "link.lost") + count(clean, "link.duplicate"), "basic-handshake's links are clean");
+        assertTrue(count(lossy, "link.lost") > 0 && count(lossy, "link.duplicate") > 0, "30% loss, 10% duplicates");
+        assertNotEquals(clean.get("traceSha256").asText(), lossy.get("traceSha256").asText());
+        HttpResponse<String> bad = post("/api/scenarios/run", Map.of("name", "basic-handshake", "faults", Map.of("reorder", "half")));
+        assertEquals(400, bad.statusCode());
+        assertEquals("faults.reorder: not a probability: 'half' (write 30%, 12.5%, 1/3 or 0.25)",
+                JSON.readTree(bad.body()).get("error").asText());
+    }
+
+    private static long count(JsonNode run, String kind) {
+        long n = 0;
+        for (JsonNode r : run.get("records")) {
+            n += kind.equals(r.path("kind").asText()) ? 1 : 0;
+        }
+        return n;
+    }
+
+    /**
+     * The lab's downloads are the run the page showed: the trace file hashes to the run's SHA-256, and
+     * its pcap with its key log, loaded into section 7, decrypts every frame.
+     */
+    @Test
+    void aRunsTracePcapAndKeylogDownloadAndTheCaptureDecrypts() throws Exception {
+        Map<String, Object> request = Map.of("name", "basic-handshake", "seed", 5, "faults", Map.of("loss", "10%"));
+        JsonNode run = JSON.readTree(post("/api/scenarios/run", request).body());
+        HttpResponse<byte[]> trace = postForBytes("/api/scenarios/files/trace", request);
+        assertEquals(200, trace.statusCode());
+        assertEquals("attachment; filename=\"basic-handshake-seed5.jsonl\"", trace.headers().firstValue("Content-Disposition").orElseThrow());
+        assertEquals(run.get("traceSha256").asText(), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(trace.body())));
+        assertEquals(run.get("traceRecords").asLong(), new String(trace.body(), StandardCharsets.UTF_8).lines().count() - 1,
+                "the header line, then one line per record");
+        byte[] pcap = postForBytes("/api/scenarios/files/pcap", request).body();
+        assertEquals("4d3cb2a1", HexFormat.of().formatHex(pcap, 0, 4), "a nanosecond pcap, little-endian");
+        String keylog = new String(postForBytes("/api/scenarios/files/keylog", request).body(), StandardCharsets.US_ASCII);
+        assertTrue(keylog.startsWith("LOCAL_STATIC_PRIVATE_KEY = "), keylog);
+
+        HttpResponse<String> r = post("/api/capture", Map.of("pcapName", "run.pcap", "pcap", Base64.getEncoder().encodeToString(pcap),
+                "keylogName", "run.keys", "keylog", keylog));
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode loaded = JSON.readTree(r.body());
+        assertTrue(loaded.get("frames").asInt() > 20, loaded.get("frames").toString());
+        assertEquals(loaded.get("frames").asInt(), loaded.get("decrypted").asInt());
+        for (JsonNode row : loaded.get("rows")) {
+            assertEveryByteExplainedOnce(row.get("bytes"));
+            if (!row.get("inner").isNull()) {
+                assertEveryByteExplainedOnce(row.get("inner"));
+            }
+        }
+        assertEquals(400, postForBytes("/api/scenarios/files/bytes", request).statusCode());
+    }
+
+    @Test
+    void aBadUploadIsA400ThatSaysWhatIsWrong() throws Exception {
+        String pcap = Base64.getEncoder().encodeToString(postForBytes("/api/scenarios/files/pcap", Map.of("name", "basic-handshake")).body());
+        assertEquals("k.keys line 2: unknown key type 'SECRET'; expected LOCAL_STATIC_PRIVATE_KEY, REMOTE_STATIC_PUBLIC_KEY,"
+                + " LOCAL_EPHEMERAL_PRIVATE_KEY or PRESHARED_KEY", error(Map.of("pcap", pcap, "keylogName", "k.keys",
+                        "keylog", "\nSECRET = AAAA")));
+        assertEquals("no capture was sent: choose a pcap or pcapng file", error(Map.of("keylog", "")));
+        assertTrue(error(Map.of("pcap", "%%%")).startsWith("the capture did not arrive as base64"));
+        assertTrue(error(Map.of("pcapName", "notes.txt", "pcap", Base64.getEncoder().encodeToString(new byte[100])))
+                .startsWith("notes.txt: not a capture libpcap can read"));
+    }
+
+    private static String error(Map<String, Object> body) throws Exception {
+        HttpResponse<String> r = post("/api/capture", body);
+        assertEquals(400, r.statusCode(), r.body());
+        return JSON.readTree(r.body()).get("error").asText();
     }
 }

@@ -210,4 +210,134 @@ class VizBrowserTest {
         assertTrue(text("lab-summary").contains("every expectation holds"), text("lab-summary"));
         assertTrue(page.locator("#lab-diagram").textContent().contains("endpoint"), "the endpoint change is drawn");
     }
+
+    /**
+     * Section 7 as a user meets it: choose the simulator's pcap and key log, load, pick a decrypted
+     * data packet, read its inner packet byte by byte, and step back with the keyboard to the
+     * response, whose C and H are the ones the engine computes from the same files.
+     */
+    @Test
+    void aCaptureWithItsKeylogLoadsAndADecryptedPacketOpens() throws Exception {
+        CaptureFixture f = CaptureFixture.make();
+        CaptureView.Loaded engine = CaptureView.load(f.pcap().getFileName().toString(), f.pcapBytes(),
+                f.keylog().getFileName().toString(), f.keylogText());
+        load("#capture");
+        page.getByTestId("capture-pcap").setInputFiles(f.pcap());
+        page.getByTestId("capture-keylog").setInputFiles(f.keylog());
+        page.locator("#capture-form button[type=submit]").click();
+        page.waitForSelector("#capture[data-loaded=true]");
+        assertEquals("capture-fixture.pcap: Ethernet, " + engine.frames() + " frames, " + engine.frames() + " WireGuard messages, "
+                + engine.frames() + " decrypted with " + engine.keys() + ".", text("capture-summary"));
+        assertEquals(engine.frames(), page.locator("#capture-list tbody tr").count());
+
+        int data = 0;
+        while (engine.rows().get(data).type() != 4) {
+            data++;
+        }
+        CaptureView.Row row = engine.rows().get(data);
+        page.locator("#capture-list tr[data-frame='" + row.frame() + "']").click();
+        assertEquals("step " + (data + 1) + " / " + engine.frames(), text("capture-counter"));
+        assertTrue(text("capture-text").endsWith("decrypted"), text("capture-text"));
+        assertEquals(row.inner().hex().length() / 2, page.locator("#capture-inner .b").count());
+        // Byte 12 of the inner IPv4 packet starts its source address: the tunnel address of alice.
+        page.locator("#capture-inner .b[data-offset='12']").hover();
+        String explain = page.locator("#capture-inner-explain").textContent();
+        assertTrue(explain.startsWith("source address · bytes 12–15 (4) · 10.0.0.1: inside the tunnel"), explain);
+        screenshot(page.locator("#capture"), "capture-decrypted-data");
+
+        // Back with the keyboard to the last handshake message before it: its C after each step is the engine's.
+        page.locator("#capture").focus();
+        int back = data - 1;
+        while (engine.rows().get(back).type() != 2) {
+            back--;
+        }
+        for (int i = data; i > back; i--) {
+            page.keyboard().press("ArrowLeft");
+        }
+        CaptureView.Row response = engine.rows().get(back);
+        assertEquals("step " + (back + 1) + " / " + engine.frames(), text("capture-counter"));
+        List<String> shown = page.getByTestId("capture-c").allTextContents();
+        assertEquals(response.noise().stream().map(CaptureDecryption.Step::chainingKeyAfter).toList(), shown);
+        assertEquals(0, page.locator("#capture-inner .b").count() + page.locator("#capture-inner + .legend").count(),
+                "a response has no inner packet: neither bytes nor the legend of the packet shown before");
+        assertTrue(page.url().endsWith("#capture/" + (back + 1)), page.url());
+        screenshot(page.locator("#capture"), "capture-handshake-response");
+
+        // A key log with a broken line: the page names the line, nothing is shown as decrypted.
+        Path broken = CaptureFixture.DIR.resolve("broken.keys");
+        java.nio.file.Files.writeString(broken, f.keylogText().replaceFirst("PRESHARED_KEY = ", "PRESHARED KEY = "));
+        page.getByTestId("capture-keylog").setInputFiles(broken);
+        page.locator("#capture-form button[type=submit]").click();
+        page.waitForSelector("[data-testid=capture-error]");
+        assertEquals("broken.keys line 4: expected KEY_TYPE = base64 key (as Wireshark's wg.keylog_file), got 'PRESHARED KE…'",
+                text("capture-error"));
+        assertEquals(0, page.locator("#capture-list tr").count());
+    }
+
+    /**
+     * The lab with a file of the user's own: an error points at its line, the fixed file runs with a
+     * seed and faults, the plots and the scrubbing slider follow the run, and the trace, pcap and key
+     * log download; the pcap opens in section 7, decrypted.
+     */
+    @Test
+    void aPastedScenarioRunsWithFaultsScrubsAndDownloads() throws Exception {
+        String yaml = new String(VizBrowserTest.class.getResourceAsStream("capture-fixture.yaml").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8).replace("duration: 130s", "duration: 12s").replace("name: capture-fixture", "name: my-pasted");
+        load("#lab");
+        page.locator("#lab-yaml-box summary").click();
+        String broken = yaml.replaceFirst("delay: 5ms", "delay: 5 parsecs");
+        page.getByTestId("lab-yaml").fill(broken);
+        page.locator("#lab-form button[type=submit]").click();
+        page.waitForSelector("[data-testid=lab-error]");
+        String error = text("lab-error");
+        assertTrue(error.startsWith("pasted.yaml:12:") && error.contains("hosts[0].links.both.delay"), error);
+        Object selected = page.evaluate("() => { const a = document.getElementById('lab-yaml'); return a.value.substring(a.selectionStart, a.selectionEnd); }");
+        assertEquals(broken.lines().toList().get(11), selected, "the editor selects the line the error names");
+
+        page.getByTestId("lab-yaml").fill(yaml);
+        page.locator("#lab-seed").fill("4");
+        page.locator("#lab-loss").fill("20%");
+        page.locator("#lab-form button[type=submit]").click();
+        page.waitForFunction("() => document.querySelector('[data-testid=lab-summary]')?.textContent.startsWith('my-pasted, seed 4')");
+        assertTrue(page.locator("#lab-diagram").textContent().contains("lost (loss)"), "the form's 20% loss shows as lost arrows");
+        assertEquals(3, page.locator("#lab-plots figure").count());
+        String delivery = page.locator("[data-testid=plot-delivery] figcaption").textContent();
+        assertTrue(delivery.matches("Delivery: \\d+ of 16 sent .*"), delivery);
+        assertTrue(page.locator("[data-testid=plot-rtt] circle").count() > 0, "RTT points");
+        assertTrue(page.locator("[data-testid=plot-handshakes] line").count() > 2, "handshake ticks besides the axes");
+
+        // Scrub with the keyboard: Home is before the first event; ArrowRight steps; a datagram opens its bytes.
+        Locator slider = page.getByTestId("lab-scrub");
+        slider.focus();
+        page.keyboard().press("Home");
+        assertTrue(text("lab-scrub-text").startsWith("before the first event"), text("lab-scrub-text"));
+        page.keyboard().press("ArrowRight");
+        assertTrue(text("lab-scrub-text").startsWith("1 / "), text("lab-scrub-text"));
+        assertEquals(1, page.locator("#lab-diagram .now").count());
+        assertTrue(page.locator("#lab-diagram .future").count() > 10);
+        if (page.locator("#lab-diagram .now.msg").count() == 1) {
+            page.waitForFunction("() => document.getElementById('lab-bytes').children.length > 0");
+        }
+        for (int i = 0; i < 6; i++) {
+            page.keyboard().press("ArrowRight");
+        }
+        assertTrue(text("lab-scrub-text").startsWith("7 / "), text("lab-scrub-text"));
+        screenshot(page.locator("#lab"), "lab-pasted-scrubbed");
+
+        com.microsoft.playwright.Download trace = page.waitForDownload(() -> page.locator("#lab-downloads [data-file=trace]").click());
+        assertEquals("my-pasted-seed4.jsonl", trace.suggestedFilename());
+        List<String> lines = java.nio.file.Files.readAllLines(trace.path());
+        assertTrue(lines.getFirst().contains("\"scenario\":\"my-pasted\""), lines.getFirst());
+        com.microsoft.playwright.Download pcap = page.waitForDownload(() -> page.locator("#lab-downloads [data-file=pcap]").click());
+        assertEquals("my-pasted-seed4.pcap", pcap.suggestedFilename());
+        byte[] magic = java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(pcap.path()), 4);
+        assertEquals("4d3cb2a1", java.util.HexFormat.of().formatHex(magic));
+
+        page.locator("#lab-to-capture").click();
+        page.waitForSelector("#capture[data-loaded=true]");
+        String summary = text("capture-summary");
+        assertTrue(summary.startsWith("my-pasted-seed4.pcap: Ethernet, "), summary);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(", (\\d+) WireGuard messages, (\\d+) decrypted").matcher(summary);
+        assertTrue(m.find() && m.group(1).equals(m.group(2)), summary);
+    }
 }

@@ -145,7 +145,12 @@ public final class SimCapture implements Wiretap {
 
     /** Writes the frames recorded so far, in time order, to a nanosecond pcap at {@code file}. */
     public void writePcap(Path file) throws IOException {
-        try (PcapWriter writer = PcapWriter.open(file)) {
+        writePcap(PcapWriter.open(file));
+    }
+
+    /** As {@link #writePcap(Path)}, into {@code writer} (for a pcap kept in memory); closes it. */
+    public void writePcap(PcapWriter out) throws IOException {
+        try (PcapWriter writer = out) {
             for (Frame f : frames) {
                 writer.udp(f.source(), f.destination(), f.payload().toByteArray(), epochWallNanos + f.virtualNanos());
             }
