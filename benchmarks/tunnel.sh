@@ -5,8 +5,8 @@
 # ratios against wireguard-go->wireguard-go and each tunnel process's CPU; writes
 # benchmarks/results/tunnel.md.
 #
-#   sudo benchmarks/tunnel.sh                         3 rounds x 5 s (about 3 minutes)
-#   sudo benchmarks/tunnel.sh --rounds 5 --seconds 10 --streams 1,4,8
+#   sudo benchmarks/tunnel.sh                         3 rounds x 5 s, 3 s warm-up per pair (about 4 minutes)
+#   sudo benchmarks/tunnel.sh --rounds 5 --seconds 10 --warmup 5 --streams 1,4,8
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/.mvn/jdk25.sh"
