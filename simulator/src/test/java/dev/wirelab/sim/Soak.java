@@ -22,9 +22,12 @@ import java.util.List;
  *   <li>Network: hub 192.0.2.1:51820 (tunnel 10.0.0.1); spoke i at 198.51.100.i:51820 (tunnel
  *       10.1.0.i), one in four with a persistent keepalive of 25 s. Every link loses 1% of datagrams
  *       independently and jitters by up to 5 ms, so datagrams also overtake each other.
- *   <li>Traffic: each spoke sends the hub a request every 1 to 40 s and the hub answers each one it
- *       gets; the hub also pushes a packet to each spoke every 30 to 300 s, which makes the hub the
- *       initiator when its session has lapsed.
+ *   <li>Traffic: each spoke goes through phases of 1 to 20 minutes, drawn at random. Active, it
+ *       sends the hub a request every 1 to 40 s and the hub answers each one it gets; the hub also
+ *       pushes a packet to it every 30 to 300 s. Quiet, only the hub pushes: the hub is then mostly
+ *       the responder of the session and sends on keypairs that age towards REJECT_AFTER_TIME, and
+ *       becomes the initiator when its session has lapsed. Silent, nobody sends (but a persistent
+ *       keepalive), so the session's key material must be zeroed after 3 x REJECT_AFTER_TIME.
  *   <li>Churn, one event every 10 to 110 s on a random spoke: it roams to a new address and port
  *       (40%); the hub removes it and adds it back 1 to 150 s later (25%); it changes its private
  *       key and the hub swaps the old public key for the new one (25%); or the hub changes its own
@@ -64,6 +67,8 @@ final class Soak {
     private final SoakInvariants invariants;
     private final DeterministicEntropy churn;
     private final boolean[] removed;
+    private enum Phase { ACTIVE, QUIET, SILENT }
+    private final Phase[] phase;
     private int keyGeneration;
     private PrivateKey hubKey;
     private final PrivateKey[] spokeKeys;
@@ -71,7 +76,7 @@ final class Soak {
     private int removals;
     private int spokeKeyChanges;
     private int hubKeyChanges;
-    /** Per spoke: ids of its requests sent in the last quarter of the run (liveness at the end). */
+    /** Per spoke: ids of its requests sent from {@link #lateFrom()} on (liveness at the end). */
     private final List<List<Long>> lateRequests = new ArrayList<>();
 
     Soak(long seed, int spokes, long durationNanos) {
@@ -80,6 +85,7 @@ final class Soak {
         this.durationNanos = durationNanos;
         this.churn = sim.entropy("soak:churn");
         this.removed = new boolean[spokes + 1];
+        this.phase = new Phase[spokes + 1];
         this.spokeKeys = new PrivateKey[spokes + 1];
         LinkSpec lossy = new LinkSpec(10 * Lab.MS, 5 * Lab.MS, new Ratio(1, 100), null, Ratio.NEVER, Ratio.NEVER, 0, 0, 0, 0,
                 List.of());
@@ -107,6 +113,9 @@ final class Soak {
             sim.events().at(between(traffic, 1, 40), () -> request(spoke, traffic));
             DeterministicEntropy push = sim.entropy("soak:push:" + i);
             sim.events().at(between(push, 30, 300), () -> push(spoke, push));
+            DeterministicEntropy phases = sim.entropy("soak:phase:" + i);
+            phase[i] = Phase.ACTIVE;
+            sim.events().at(between(phases, 60, 1200), () -> nextPhase(spoke, phases));
         }
         hub.onTunnel(this::answer);
         sim.events().at(between(churn, 10, 110), this::churnOnce);
@@ -160,16 +169,32 @@ final class Soak {
     }
 
     private void request(int i, DeterministicEntropy traffic) {
-        if (sim.events().now() >= durationNanos * 3 / 4) {
-            lateRequests.get(i - 1).add(invariants.packetsSent());
+        if (phase[i] == Phase.ACTIVE) {
+            if (sim.events().now() >= lateFrom()) {
+                lateRequests.get(i - 1).add(invariants.packetsSent());
+            }
+            send(spoke(i), tunnel(i), hub, HUB_TUNNEL);
         }
-        send(spoke(i), tunnel(i), hub, HUB_TUNNEL);
         sim.events().at(later(traffic, 1, 40), () -> request(i, traffic));
     }
 
     private void push(int i, DeterministicEntropy push) {
-        send(hub, HUB_TUNNEL, spoke(i), tunnel(i));
+        if (phase[i] != Phase.SILENT) {
+            send(hub, HUB_TUNNEL, spoke(i), tunnel(i));
+        }
         sim.events().at(later(push, 30, 300), () -> push(i, push));
+    }
+
+    /** The last 15 minutes (or quarter, if shorter) of the run: its requests show the spokes are still connected. */
+    private long lateFrom() {
+        return Math.max(durationNanos * 3 / 4, durationNanos - 15 * 60 * S);
+    }
+
+    /** Phases last 1 to 20 minutes; they are all active from 20 minutes before the liveness window. */
+    private void nextPhase(int i, DeterministicEntropy phases) {
+        Phase[] all = Phase.values();
+        phase[i] = sim.events().now() >= lateFrom() - 20 * 60 * S ? Phase.ACTIVE : all[(int) phases.nextLong(all.length)];
+        sim.events().at(later(phases, 60, 1200), () -> nextPhase(i, phases));
     }
 
     /** The hub answers each request, as its own event (a reply is not sent from inside a delivery). */
@@ -239,7 +264,7 @@ final class Soak {
         invariants.scan(durationNanos);
         double wall = (System.nanoTime() - wallStart) / 1e9;
         // Liveness: churn interrupts a spoke for at most a removal (150 s), so each one the hub still
-        // knows got some request through in the last quarter of the run.
+        // knows got some request through in the last 15 minutes, which it spent active.
         List<String> quiet = new ArrayList<>();
         for (int i = 1; i <= spokes; i++) {
             List<Long> late = lateRequests.get(i - 1);
