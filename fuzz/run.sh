@@ -18,6 +18,7 @@ declare -A TARGETS=(
   [codec]="engine dev.wirelab.engine.message.MessageCodecFuzzTest#parseNeverThrowsAndAcceptedMessagesRoundTrip"
   [device]="engine dev.wirelab.engine.device.DeviceFuzzTest#datagramsThatDoNotAuthenticateChangeNothing"
   [outbound]="engine dev.wirelab.engine.device.DeviceFuzzTest#outboundPacketsArriveIntactOrAreDropped"
+  [bounds]="engine dev.wirelab.engine.device.DeviceBoundsFuzzTest#stateStaysWithinBoundsWhateverHappens"
   [uapi]="datapath dev.wirelab.datapath.UapiReaderFuzzTest#requestsParseOrAreRefusedAndRefusalsChangeNothing"
   [wgquick]="datapath dev.wirelab.datapath.config.WgQuickReaderFuzzTest#onlyConfigExceptionEscapes"
   [scenario]="simulator dev.wirelab.sim.scenario.ScenarioFileFuzzTest#onlyScenarioErrorEscapes"
