@@ -50,7 +50,7 @@ final class Soak {
                     "soak: seed %d, %d spokes, %.1f simulated h in %.1f s wall: %d events, %d trace records; inner packets"
                             + " sent %d, delivered %d (%.1f%%), duplicates and forgeries counted as violations; %d sessions,"
                             + " %d keypairs zeroed (%d still held at the end), %d transport messages age-checked (oldest keypair"
-                            + " used: %.1f s), longest keypair life %.1f s; churn: %d roams, %d peer removals, %d spoke key"
+                            + " used: %.3f s), longest keypair life %.1f s; churn: %d roams, %d peer removals, %d spoke key"
                             + " changes, %d hub key changes; %d invariant checks, %d violations",
                     seed, spokes, simulatedHours, wallSeconds, events, traceRecords, packetsSent, deliveries,
                     100.0 * deliveries / Math.max(1, packetsSent), sessions, keypairsZeroed, keypairsHeldAtEnd,

@@ -199,7 +199,7 @@ final class SoakInvariants implements Wiretap {
         }
         long age = t - created;
         maxAgeAtUseNanos = Math.max(maxAgeAtUseNanos, age);
-        if (age > Protocol.REJECT_AFTER_TIME_NANOS) {
+        if (age >= Protocol.REJECT_AFTER_TIME_NANOS) { // expired at exactly 180 s, as in the kernel
             violation(host + " " + how + " a transport message at " + seconds(t) + " on a keypair derived at "
                     + seconds(created) + ": " + seconds(age) + " old, past REJECT_AFTER_TIME");
         }
