@@ -82,12 +82,15 @@ class DeviceSoakInteropTest {
             JvmProbe.Sample first = samples.get(0);
             JvmProbe.Sample last = samples.get(samples.size() - 1);
             System.out.printf("device soak: %d rounds in %.0f s (seed %d): TCP %.0f Mbit/s on average, %d garbage datagrams,"
-                    + " %d source moves, endpoints seen %s; wirelab rx/tx %d/%d, wireguard-go rx/tx %d/%d, UDP datagrams the"
+                    + " %d source moves, %d distinct endpoints seen; wirelab rx/tx %d/%d, wireguard-go rx/tx %d/%d, UDP datagrams the"
                     + " kernel dropped before wirelab %d, before wireguard-go %d; device %s in round 1,"
-                    + " %s in round %d; all rounds: %s%n",
-                    rounds, wall, seed, mbitsSum / rounds, garbage, rounds, endpoints.stream().distinct().toList(),
+                    + " %s in round %d; live heap over all rounds %.1f to %.1f MB, threads %d to %d%n",
+                    rounds, wall, seed, mbitsSum / rounds, garbage, rounds, endpoints.stream().distinct().count(),
                     counters[0][0], counters[0][1], counters[1][0], counters[1][1], droppedAtLeft, droppedAtRight, first,
-                    last, rounds, samples);
+                    last, rounds, mb(samples.stream().mapToLong(JvmProbe.Sample::heapUsedAfterGcBytes).min().orElseThrow()),
+                    mb(samples.stream().mapToLong(JvmProbe.Sample::heapUsedAfterGcBytes).max().orElseThrow()),
+                    samples.stream().mapToInt(JvmProbe.Sample::threads).min().orElseThrow(),
+                    samples.stream().mapToInt(JvmProbe.Sample::threads).max().orElseThrow());
 
             assertAccountedFor(counters[0][1], counters[1][0], droppedAtRight, "wirelab to wireguard-go");
             assertAccountedFor(counters[1][1], counters[0][0], droppedAtLeft, "wireguard-go to wirelab");
@@ -96,6 +99,10 @@ class DeviceSoakInteropTest {
                     "live heap grew: " + samples);
             assertEquals(first.threads(), last.threads(), "thread count changed: " + samples);
         }
+    }
+
+    private static double mb(long bytes) {
+        return bytes / 1048576.0;
     }
 
     /** Largest datagram either side sends: a full 1420-byte tunnel packet plus 32 bytes of WireGuard. */
