@@ -34,6 +34,7 @@ class DeviceStartRaceTest {
             for (int i = 0; i < STARTS; i++) {
                 String name = Names.interfaceName("wlr");
                 Path socket = UapiServer.socketPathFor(name);
+                // A thread of its own: the common pool may be busy with another test's work.
                 CompletableFuture<Integer> client = CompletableFuture.supplyAsync(() -> {
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                     while (!Files.exists(socket) && System.nanoTime() < deadline) {
@@ -52,7 +53,7 @@ class DeviceStartRaceTest {
                         }
                     }
                     return -1;
-                });
+                }, task -> Thread.ofPlatform().name("early client").start(task));
                 UserspaceDevice device = ns.call(() -> UserspaceDevice.start(name, Profile.REFERENCE));
                 try {
                     int start = i;
