@@ -13,6 +13,7 @@ import dev.wirelab.engine.device.Device;
 import dev.wirelab.engine.device.DeviceEdit;
 import dev.wirelab.engine.device.Effects;
 import dev.wirelab.engine.device.Peer;
+import dev.wirelab.engine.device.RecordedEffects;
 import dev.wirelab.engine.device.TraceEvent;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -154,20 +155,22 @@ public final class UserspaceDevice implements AutoCloseable {
         UdpSocket udp = null;
         DatagramCapture capture = null;
         KeylogFile keylog = null;
+        Holder holder = new Holder();
         try {
             udp = UdpSocket.bind(0, 0);
             capture = files.pcap() == null ? null : DatagramCapture.start(files.pcap(), name);
             keylog = files.keylog() == null ? null : KeylogFile.create(files.keylog());
-            Holder holder = new Holder();
             SystemClock clock = new SystemClock();
-            device.apply(new DeviceEdit(null, false, udp.port(), null, false, List.of()), clock.get(), holder);
+            // Setting the port has no effects; the holder would wait for a device that does not exist yet.
+            device.apply(new DeviceEdit(null, false, udp.port(), null, false, List.of()), clock.get(), new RecordedEffects(false));
             UapiServer uapi = UapiServer.start(socketPath, device, holder.lock, clock, holder,
-                    (edit, previousPort) -> holder.owner.reconfigured(edit, previousPort));
+                    (edit, previousPort) -> holder.owner().reconfigured(edit, previousPort));
             UserspaceDevice d = new UserspaceDevice(name, device, holder.lock, tun, udp, uapi, capture, keylog, files);
-            holder.owner = d;
+            holder.become(d);
             d.threads.forEach(Thread::start);
             return d;
         } catch (IOException | RuntimeException e) {
+            holder.failed();
             if (keylog != null) {
                 keylog.close();
             }
@@ -184,45 +187,62 @@ public final class UserspaceDevice implements AutoCloseable {
 
     /**
      * The UAPI server starts before this object exists (it may fail, and then nothing else should
-     * start), yet its callbacks belong to this object: they go through this holder. Nobody can
-     * connect before start() returns the server, and the device is set before any thread starts.
+     * start), yet its callbacks belong to this object: they go through this holder. A client can
+     * connect as soon as the server listens (`wg` does, the moment the socket file appears), before
+     * start() has made this object: what a request does waits until it exists.
      */
     private static final class Holder implements Effects {
-        volatile UserspaceDevice owner;
+        private volatile UserspaceDevice owner;
+        private final CountDownLatch ready = new CountDownLatch(1);
         final ReentrantLock lock = new ReentrantLock();
+
+        void become(UserspaceDevice device) {
+            owner = device;
+            ready.countDown();
+        }
+
+        void failed() {
+            ready.countDown();
+        }
+
+        /** The device, once start() made it; a request on a device that failed to start fails too. */
+        UserspaceDevice owner() {
+            try {
+                ready.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            UserspaceDevice o = owner;
+            if (o == null) {
+                throw new IllegalStateException("the device did not start");
+            }
+            return o;
+        }
 
         @Override
         public void send(Endpoint to, byte[] datagram) {
-            if (owner != null) {
-                owner.uapiEffects.send(to, datagram);
-            }
+            owner().uapiEffects.send(to, datagram);
         }
 
         @Override
         public void deliver(byte[] packet) {
-            if (owner != null) {
-                owner.uapiEffects.deliver(packet);
-            }
+            owner().uapiEffects.deliver(packet);
         }
 
         @Override
         public void drop(DropReason reason, Endpoint from) {
-            if (owner != null) {
-                owner.uapiEffects.drop(reason, from);
-            }
+            owner().uapiEffects.drop(reason, from);
         }
 
         // A `wg set` can start a handshake (a keepalive with no session yet): its keys belong in the key log too.
         @Override
         public boolean tracing() {
-            return owner != null && owner.uapiEffects.tracing();
+            return owner().uapiEffects.tracing();
         }
 
         @Override
         public void trace(TraceEvent event) {
-            if (owner != null) {
-                owner.uapiEffects.trace(event);
-            }
+            owner().uapiEffects.trace(event);
         }
     }
 

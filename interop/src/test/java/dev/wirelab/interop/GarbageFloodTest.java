@@ -31,19 +31,8 @@ class GarbageFloodTest {
                 Random random = new Random(seed);
                 try (DatagramChannel c = DatagramChannel.open()) {
                     c.bind(new InetSocketAddress(TunnelPair.RIGHT_UNDERLAY_V4, 0));
-                    // Blocking sends: a full send buffer puts this thread to sleep, so the kernel's
-                    // softirq work on this core (delivering the datagrams) is not starved by spinning.
                     InetSocketAddress target = new InetSocketAddress(TunnelPair.LEFT_UNDERLAY_V4, TunnelPair.LEFT_PORT);
-                    byte[] bytes = new byte[256];
-                    for (int i = 0; i < DATAGRAMS; i++) {
-                        int length = random.nextInt(bytes.length);
-                        random.nextBytes(bytes);
-                        if (length >= 4 && i % 4 != 0) {
-                            bytes[0] = (byte) (1 + random.nextInt(4)); // A forged type, reserved bytes zero.
-                            bytes[1] = bytes[2] = bytes[3] = 0;
-                        }
-                        c.send(ByteBuffer.wrap(bytes, 0, length), target);
-                    }
+                    Garbage.send(c, target, DATAGRAMS, random);
                     Thread.sleep(1_000); // Anything the device still had queued would answer by now.
                     // Replies wait in this socket's receive buffer (room for hundreds): count them.
                     c.configureBlocking(false);

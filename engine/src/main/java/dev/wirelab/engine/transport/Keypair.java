@@ -141,6 +141,15 @@ public final class Keypair {
         return valid;
     }
 
+    /**
+     * Whether {@link #destroy()} ran and both keys are zeroed. Not the same as {@code !isValid()}: a
+     * keypair past REJECT_AFTER_TIME stops being valid at once but keeps its keys until its slot is
+     * reused or the peer's key material is zeroed (3 x REJECT_AFTER_TIME), which a soak test checks.
+     */
+    public boolean isDestroyed() {
+        return sendingKey.isDestroyed() && receivingKey.isDestroyed();
+    }
+
     /** Whether this keypair may still seal (kernel sending.is_valid). */
     public boolean canSend() {
         return valid && sendingValid;

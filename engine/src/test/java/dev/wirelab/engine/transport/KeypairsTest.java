@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wirelab.engine.Now;
 import dev.wirelab.engine.Protocol;
+import dev.wirelab.engine.crypto.Crypto;
 import dev.wirelab.engine.crypto.SymmetricKey;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +34,8 @@ class KeypairsTest {
         assertSame(c, k.current());
         assertSame(b, k.previous());
         assertFalse(a.isValid(), "a keypair leaving all slots is destroyed");
+        assertTrue(a.isDestroyed());
+        assertFalse(b.isDestroyed(), "previous keeps its keys");
         assertSame(b, k.byLocalIndex(2));
         assertNull(k.byLocalIndex(1));
     }
@@ -81,5 +85,22 @@ class KeypairsTest {
         assertNull(k.next());
         assertFalse(a.isValid());
         assertFalse(b.isValid());
+    }
+
+    @Test
+    void anExpiredKeypairIsInvalidButKeepsItsKeysUntilDestroyed() {
+        byte[] key = new byte[32];
+        key[0] = 7;
+        SymmetricKey sending = SymmetricKey.of(key);
+        SymmetricKey receiving = SymmetricKey.of(key);
+        Keypair k = new Keypair(sending, receiving, 1, 2, true, 0, KeypairLimits.REFERENCE);
+        byte[] transport = new byte[32];
+        long late = Protocol.REJECT_AFTER_TIME_NANOS + 1;
+        k.open(Crypto.fastest().aead(), new Now(late, late), 0, transport, 16, 16);
+        assertFalse(k.isValid(), "past REJECT_AFTER_TIME");
+        assertFalse(k.isDestroyed(), "its keys are zeroed later, with its slot or the peer's key material");
+        k.destroy();
+        assertTrue(k.isDestroyed());
+        assertTrue(sending.isZero() && receiving.isZero(), "destroy zeroes both keys");
     }
 }
