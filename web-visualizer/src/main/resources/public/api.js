@@ -13,6 +13,27 @@ export async function postJson(path, data) {
   return body;
 }
 
+// A request over a WebSocket, for answers that take a while: `data` is its first message; the
+// server sends {progress, ...} messages, given to `onProgress`, while it works, then the answer
+// (or {error}) and closes. close() gives up: the server stops working on it, `result` rejects.
+export function streamJson(path, data, onProgress) {
+  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`);
+  let settle = null;
+  const result = new Promise((resolve, reject) => {
+    settle = (error, answer) => { settle = null; if (error) reject(error); else resolve(answer); };
+  });
+  ws.onopen = () => ws.send(JSON.stringify(data));
+  ws.onmessage = (e) => {
+    const m = JSON.parse(e.data);
+    if (m.progress !== undefined) onProgress(m);
+    else if (settle) settle(m.error !== undefined ? new Error(m.error) : null, m);
+  };
+  ws.onclose = (e) => {
+    if (settle) settle(new Error(`the connection closed before the answer came (code ${e.code}${e.reason ? ': ' + e.reason : ''})`));
+  };
+  return { result, close() { if (settle) settle(new Error('given up')); ws.close(); } };
+}
+
 // The lab every section shares: one seed, one wall-clock time, with or without a preshared key.
 // They live in the URL's query so that a link (and a reload) shows the same keys and bytes.
 export function labQuery(lab) {

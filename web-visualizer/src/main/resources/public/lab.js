@@ -1,4 +1,4 @@
-import { getJson, postJson, el } from './api.js';
+import { getJson, streamJson, el } from './api.js';
 import { renderBytes } from './bytes.js';
 import { drawPlots } from './plots.js';
 
@@ -176,11 +176,20 @@ export function labSection(capture) {
     await capture.upload({ pcapName: pcap.name, pcap: btoa(binary), keylogName: keys.name, keylog: await keys.blob.text() });
   }
 
+  // The run in progress, streamed: starting another closes it, and the server stops simulating it.
+  let running = null;
+
   async function run() {
+    if (running) running.close();
     $('lab-result').textContent = 'running…';
     const body = request();
+    const stream = streamJson('/api/scenarios/stream', body, (p) => {
+      $('lab-result').replaceChildren(el('p', { 'data-testid': 'lab-progress' },
+        `simulating… ${p.progress.toLocaleString('en-US')} trace records, t = ${(p.t / 1e9).toFixed(1)} s virtual`));
+    });
+    running = stream;
     try {
-      const r = await postJson('/api/scenarios/run', body);
+      const r = await stream.result;
       lastRequest = { ...body, seed: r.seed };
       $('lab-downloads').hidden = false;
       const ul = el('ul', { class: 'verdicts' }, ...r.verdicts.map((v) => el('li', { class: v.passed ? 'pass' : 'fail' },
@@ -191,8 +200,11 @@ export function labSection(capture) {
       draw(r);
       drawPlots($('lab-plots'), r.records);
     } catch (e) {
+      if (running !== stream) return;
       $('lab-result').replaceChildren(el('p', { class: 'error', 'data-testid': 'lab-error' }, e.message));
       showErrorLine(e.message);
+    } finally {
+      if (running === stream) running = null;
     }
   }
 

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -105,8 +106,10 @@ final class ScenarioView {
     /**
      * Runs a built-in scenario, or {@code yaml} when given (pasted by the user), with {@code seed}
      * (null: the file's own). A bad file throws {@link dev.wirelab.sim.scenario.ScenarioError} naming line and field.
+     * {@code watch} sees every trace line as the simulator writes it, before it is kept: the
+     * streamed run's progress, and its way to stop a run early by throwing.
      */
-    Run run(String name, String yamlText, Long seed, LabFaults faults) {
+    Run run(String name, String yamlText, Long seed, LabFaults faults, Consumer<String> watch) {
         Scenario scenario = scenario(name, yamlText, faults);
         List<JsonNode> records = new ArrayList<>();
         boolean[] truncated = {false};
@@ -120,6 +123,7 @@ final class ScenarioView {
             }
         };
         ScenarioRun.Result result = ScenarioRun.run(scenario, seed == null ? scenario.seed() : seed, line -> {
+            watch.accept(line);
             if (records.size() < TRACE_RECORDS_MAX) {
                 try {
                     records.add(JSON.readTree(line));

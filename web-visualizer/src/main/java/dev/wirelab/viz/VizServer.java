@@ -22,15 +22,19 @@ import java.util.Map;
  *   GET  /api/scenarios                      the built-in scenarios
  *   GET  /api/scenarios/{name}               one scenario's YAML
  *   POST /api/scenarios/run                  {name | yaml, seed, faults}: trace records, verdicts, datagrams
+ *   WS   /api/scenarios/stream               the same request as first message: progress while it runs, then
+ *                                            the same answer (see {@link ScenarioStream})
  *   POST /api/scenarios/files/{trace|pcap|keylog}   the same body: the run's file, as a download
  *   GET  /api/annotate?hex=                  a WireGuard message, field by field
  *   POST /api/capture                        {pcapName, pcap (base64), keylogName, keylog}: every frame, decrypted
  * </pre>
- * Bad input (a prefix that does not parse, a bad scenario file) is a 400 with {"error": message}.
+ * Bad input (a prefix that does not parse, a bad scenario file) is a 400 with {"error": message}
+ * (on the socket: that message, then it closes).
  */
 public final class VizServer implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final ScenarioView scenarios = ScenarioView.fromClassPath();
+    private final ScenarioStream streams = new ScenarioStream(scenarios);
     private Javalin app;
 
     /**
@@ -43,6 +47,8 @@ public final class VizServer implements AutoCloseable {
             config.staticFiles.add("/public", Location.CLASSPATH);
             // An uploaded capture travels as base64 in JSON: 4/3 of the largest file, plus its key log.
             config.http.maxRequestSize = CaptureFile.BYTES_MAX / 3 * 4 + CaptureKeylog.BYTES_MAX + 4096;
+            // A run request on the socket may carry the same pasted YAML the POST takes.
+            config.jetty.modifyWebSocketServletFactory(f -> f.setMaxTextMessageSize(config.http.maxRequestSize));
             config.routes.get("/api/pair", ctx -> ctx.json(HandshakeView.pair(lab(ctx).run())));
             config.routes.get("/api/handshake", ctx -> ctx.json(HandshakeView.of(lab(ctx).run())));
             config.routes.get("/api/routing/table", ctx -> ctx.json(RoutingView.defaultTable()));
@@ -54,8 +60,9 @@ public final class VizServer implements AutoCloseable {
                     .result(scenarios.yaml(ctx.pathParam("name"))));
             config.routes.post("/api/scenarios/run", ctx -> {
                 RunRequest r = ctx.bodyAsClass(RunRequest.class);
-                ctx.json(scenarios.run(r.name(), r.yaml(), r.seed(), r.faults()));
+                ctx.json(scenarios.run(r.name(), r.yaml(), r.seed(), r.faults(), line -> {}));
             });
+            config.routes.ws("/api/scenarios/stream", streams::routes);
             config.routes.post("/api/capture", ctx -> {
                 CaptureRequest r = ctx.bodyAsClass(CaptureRequest.class);
                 ctx.json(CaptureView.load(name(r.pcapName(), "capture.pcap"), base64(r.pcap()), name(r.keylogName(), "keylog"),
@@ -77,13 +84,17 @@ public final class VizServer implements AutoCloseable {
             });
             config.routes.get("/api/annotate", ctx -> ctx.json(ScenarioView.annotate(param(ctx, "hex", ""))));
             // Bad input from the page is the user's to fix: say what is wrong, no stack trace.
-            config.routes.exception(IllegalArgumentException.class,
-                    (e, ctx) -> ctx.status(400).json(Map.of("error", String.valueOf(e.getMessage()))));
-            config.routes.exception(CaptureError.class, (e, ctx) -> ctx.status(400).json(Map.of("error", e.getMessage())));
-            config.routes.exception(ScenarioError.class, (e, ctx) -> ctx.status(400).json(Map.of("error", e.getMessage())));
+            config.routes.exception(IllegalArgumentException.class, (e, ctx) -> ctx.status(400).json(error(e)));
+            config.routes.exception(CaptureError.class, (e, ctx) -> ctx.status(400).json(error(e)));
+            config.routes.exception(ScenarioError.class, (e, ctx) -> ctx.status(400).json(error(e)));
         });
         app.start(host, port);
         return this;
+    }
+
+    /** The answer to bad input, over HTTP (with a 400) and on the socket alike. */
+    static Map<String, String> error(RuntimeException e) {
+        return Map.of("error", String.valueOf(e.getMessage()));
     }
 
     record RunRequest(String name, String yaml, Long seed, LabFaults faults) {}
@@ -113,6 +124,16 @@ public final class VizServer implements AutoCloseable {
     /** The port it listens on (the real one when started with 0). */
     public int port() {
         return app.port();
+    }
+
+    /** Scenario runs streaming over WebSockets now (tests watch a closed socket's run end). */
+    int streamedRuns() {
+        return streams.running();
+    }
+
+    /** Streamed runs stopped early because their socket closed. */
+    long streamedRunsStopped() {
+        return streams.stopped();
     }
 
     /** The page's address, for people: a wildcard host is shown as localhost. */

@@ -19,6 +19,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -354,5 +359,132 @@ class VizApiTest {
         HttpResponse<String> r = post("/api/capture", body);
         assertEquals(400, r.statusCode(), r.body());
         return JSON.readTree(r.body()).get("error").asText();
+    }
+
+    /** A streamed run as its client sees it: every message in order, and the socket's close status once closed. */
+    static final class Streamed implements WebSocket.Listener {
+        final List<JsonNode> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        final CompletableFuture<JsonNode> firstProgress = new CompletableFuture<>();
+        private final StringBuilder part = new StringBuilder();
+        WebSocket socket;
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            // A large answer (the final run) arrives in parts.
+            part.append(data);
+            if (last) {
+                try {
+                    JsonNode m = JSON.readTree(part.toString());
+                    messages.add(m);
+                    if (m.has("progress")) {
+                        firstProgress.complete(m);
+                    }
+                } catch (Exception e) {
+                    closed.completeExceptionally(e);
+                }
+                part.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+            closed.complete(status);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            closed.completeExceptionally(error);
+        }
+
+        /** Waits for the server to close the socket; the messages, all of them. */
+        List<JsonNode> untilClosed() throws Exception {
+            assertEquals(1000, closed.get(60, TimeUnit.SECONDS), "the server closes normally after its last message");
+            return messages;
+        }
+    }
+
+    /** Opens /api/scenarios/stream and sends {@code request} as its first message. */
+    static Streamed stream(Object request) throws Exception {
+        Streamed s = new Streamed();
+        s.socket = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/api/scenarios/stream"), s)
+                .get(10, TimeUnit.SECONDS);
+        s.socket.sendText(JSON.writeValueAsString(request), true).get(10, TimeUnit.SECONDS);
+        return s;
+    }
+
+    @Test
+    void aStreamedRunReportsProgressWhileItRunsThenThePostsAnswer() throws Exception {
+        // burst-loss writes ~8,000 records: at least one progress message per 2,000, whatever the machine's speed.
+        Map<String, Object> request = Map.of("name", "burst-loss", "seed", 11, "faults", Map.of("duplicate", "5%"));
+        List<JsonNode> messages = stream(request).untilClosed();
+        JsonNode posted = JSON.readTree(post("/api/scenarios/run", request).body());
+        JsonNode last = messages.getLast();
+        assertEquals(posted, last, "the last message is the POST's answer, field for field");
+        List<JsonNode> progress = messages.subList(0, messages.size() - 1);
+        assertTrue(progress.size() >= 4, progress.size() + " progress messages for " + posted.get("traceRecords") + " records");
+        long records = 0;
+        long t = -1;
+        for (JsonNode p : progress) {
+            assertEquals(Set.of("progress", "t"), Set.copyOf(iterable(p.fieldNames())), p.toString());
+            assertTrue(p.get("progress").asLong() > records, "record counts grow: " + progress);
+            assertTrue(p.get("t").asLong() >= t, "virtual time does not go back: " + progress);
+            records = p.get("progress").asLong();
+            t = p.get("t").asLong();
+        }
+        assertTrue(records <= posted.get("traceRecords").asLong(), records + " reported, " + posted.get("traceRecords") + " in all");
+        assertTrue(t > progress.getFirst().get("t").asLong() && t <= 61_000_000_000L,
+                "the reported virtual time moves through the scenario's 60 s: " + progress);
+    }
+
+    private static <T> List<T> iterable(java.util.Iterator<T> it) {
+        List<T> out = new ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+
+    @Test
+    void aStreamedBadScenarioGetsThePostsErrorWithItsLine() throws Exception {
+        String yaml = new String(VizApiTest.class.getResourceAsStream("capture-fixture.yaml").readAllBytes(), StandardCharsets.UTF_8)
+                .replace("loss: 15%", "loss: 15 percent");
+        Map<String, Object> request = Map.of("name", "basic-handshake", "yaml", yaml);
+        List<JsonNode> messages = stream(request).untilClosed();
+        HttpResponse<String> posted = post("/api/scenarios/run", request);
+        assertEquals(400, posted.statusCode());
+        assertEquals(List.of(JSON.readTree(posted.body())), messages);
+        assertTrue(messages.getFirst().get("error").asText().startsWith("pasted.yaml:12:38: "), messages.toString());
+
+        Streamed garbage = new Streamed();
+        garbage.socket = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/api/scenarios/stream"),
+                garbage).get(10, TimeUnit.SECONDS);
+        garbage.socket.sendText("run basic-handshake please", true).get(10, TimeUnit.SECONDS);
+        String error = garbage.untilClosed().getFirst().get("error").asText();
+        assertTrue(error.startsWith("the first message must be a run request as JSON"), error);
+    }
+
+    @Test
+    void twoRunsStreamAtOnceAThirdIsRefusedAndClosingASocketStopsItsRun() throws Exception {
+        // hub-1000-peers takes seconds to simulate; each socket is closed after its first progress message.
+        long stoppedBefore = server.streamedRunsStopped();
+        Streamed a = stream(Map.of("name", "hub-1000-peers"));
+        Streamed b = stream(Map.of("name", "hub-1000-peers", "seed", 2));
+        a.firstProgress.get(60, TimeUnit.SECONDS);
+        b.firstProgress.get(60, TimeUnit.SECONDS);
+        assertEquals(2, server.streamedRuns());
+        List<JsonNode> refused = stream(Map.of("name", "basic-handshake")).untilClosed();
+        assertEquals(1, refused.size(), refused.toString());
+        assertTrue(refused.getFirst().get("error").asText().startsWith("the server streams at most 2 runs at once"), refused.toString());
+
+        a.socket.sendClose(WebSocket.NORMAL_CLOSURE, "tab closed").get(10, TimeUnit.SECONDS);
+        b.socket.abort();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (server.streamedRuns() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, server.streamedRuns(), "both runs ended once their sockets closed");
+        assertEquals(stoppedBefore + 2, server.streamedRunsStopped(), "they were stopped, not run to the end");
     }
 }

@@ -212,6 +212,33 @@ class VizBrowserTest {
     }
 
     /**
+     * A run that takes seconds streams over the WebSocket: the lab counts its records and virtual
+     * time while the simulator works, then draws it. boringtun-global-rate-limit (300 spokes, ~18,000
+     * records, 1-2 s of simulation) is the longest built-in scenario that is quick enough for CI.
+     */
+    @Test
+    void aLongRunShowsItsProgressThenItsDiagram() {
+        load("#lab");
+        page.getByTestId("lab-scenario").selectOption("boringtun-global-rate-limit");
+        page.locator("#lab-form button[type=submit]").click();
+        Locator progress = page.getByTestId("lab-progress");
+        assertTrue(page.locator("#lab-downloads").isHidden(), "no run, no files yet");
+        // Progress comes every 2,000 records: wait for one past 10,000, well into the run.
+        page.waitForFunction("() => /simulating… [0-9]{2,},[0-9]{3} /.test(document.querySelector('[data-testid=lab-progress]')?.textContent)");
+        String shown = progress.textContent();
+        assertTrue(shown.matches("simulating… [0-9,]+ trace records, t = [0-9]+\\.[0-9] s virtual"), shown);
+        screenshot(page.locator("#lab"), "lab-progress-boringtun-global-rate-limit");
+        page.waitForFunction("() => document.querySelector('[data-testid=lab-summary]')?.textContent.startsWith('boringtun-global-rate-limit')",
+                null, new Page.WaitForFunctionOptions().setTimeout(120_000));
+        long counted = Long.parseLong(shown.replaceAll("^simulating… ([0-9,]+) .*$", "$1").replace(",", ""));
+        long records = Long.parseLong(text("lab-summary").replaceAll("^.* · ([0-9]+) trace records.*$", "$1"));
+        assertTrue(counted > 0 && counted <= records, counted + " counted while running, " + records + " in the end");
+        assertEquals(0, page.getByTestId("lab-progress").count(), "the progress line gives way to the result");
+        assertTrue(page.locator("#lab-diagram .msg").count() > 100, "the diagram is drawn");
+        screenshot(page.locator("#lab"), "lab-after-progress-boringtun-global-rate-limit");
+    }
+
+    /**
      * Section 7 as a user meets it: choose the simulator's pcap and key log, load, pick a decrypted
      * data packet, read its inner packet byte by byte, and step back with the keyboard to the
      * response, whose C and H are the ones the engine computes from the same files.
