@@ -129,6 +129,7 @@ public final class Trace {
         for (int i = 0; i + 1 < keyValues.length; i += 2) {
             json.name((String) keyValues[i]);
             if (!json.value(keyValues[i + 1])) {
+                json.discard();
                 return false;
             }
         }
@@ -154,31 +155,41 @@ public final class Trace {
     }
 
     /**
-     * Hashes the line {@link #json} holds and hands it to the sink. False, with nothing done, when
-     * the sink needs the line as a String and the bytes do not give back Jackson's String exactly
-     * (non-ASCII: a lone surrogate would come back as '?').
+     * Hands the line {@link #json} holds to the sink and keeps it for hashing. False, with the line
+     * discarded, when the sink needs the line as a String and the bytes do not give back Jackson's
+     * String exactly (non-ASCII: a lone surrogate would come back as '?'); any failure discards it.
      */
     private boolean finishLine() {
         json.end();
         boolean streaming = sink != NO_SINK;
         if (streaming && !json.ascii()) {
+            json.discard();
             return false;
         }
-        sha256.update(json.bytes(), 0, json.length());
-        sha256.update((byte) '\n');
         if (streaming) {
             sink.accept(json.asciiString());
+        }
+        json.commit();
+        if (json.pending() >= JsonLine.FLUSH_BYTES) {
+            hashPending();
         }
         return true;
     }
 
+    private void hashPending() {
+        sha256.update(json.bytes(), 0, json.pending());
+        json.clear();
+    }
+
     private void emitWithJackson(Map<String, Object> line) {
+        json.discard();
         String text;
         try {
             text = JSON.writeValueAsString(line);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("trace fields must be strings, numbers or booleans: " + line, e);
         }
+        hashPending();
         sha256.update(text.getBytes(StandardCharsets.UTF_8));
         sha256.update((byte) '\n');
         sink.accept(text);
@@ -199,6 +210,7 @@ public final class Trace {
 
     /** SHA-256 of every line so far, hex: equal for equal runs. */
     public String sha256() {
+        hashPending();
         try {
             return HexFormat.of().formatHex(((MessageDigest) sha256.clone()).digest());
         } catch (CloneNotSupportedException e) {
