@@ -1,21 +1,21 @@
 package dev.wirelab.sim;
 
-import java.util.PriorityQueue;
+import java.util.Arrays;
 
 /**
  * The simulation's single source of order: events run by (virtual time, sequence number), so two
  * events at the same instant run in the order they were scheduled, on every machine.
+ *
+ * <p>A binary min-heap over parallel arrays rather than a {@code PriorityQueue} of event objects:
+ * the simulator schedules several events per packet, and an object plus a comparator call per
+ * sift step showed in its profile. The order is the same total order, so runs are unchanged
+ * ({@code EventQueueTest} checks it against a {@code PriorityQueue}).
  */
 public final class EventQueue {
-    private record Event(long time, long sequence, Runnable action) implements Comparable<Event> {
-        @Override
-        public int compareTo(Event o) {
-            int c = Long.compare(time, o.time);
-            return c != 0 ? c : Long.compare(sequence, o.sequence);
-        }
-    }
-
-    private final PriorityQueue<Event> queue = new PriorityQueue<>();
+    private long[] times = new long[64];
+    private long[] sequences = new long[64];
+    private Runnable[] actions = new Runnable[64];
+    private int size;
     private long sequence;
     private long now;
     private long executed;
@@ -31,7 +31,25 @@ public final class EventQueue {
         if (time < now) {
             throw new IllegalArgumentException("cannot schedule in the past: " + time + " < " + now);
         }
-        queue.add(new Event(time, sequence++, action));
+        if (size == times.length) {
+            times = Arrays.copyOf(times, 2 * size);
+            sequences = Arrays.copyOf(sequences, 2 * size);
+            actions = Arrays.copyOf(actions, 2 * size);
+        }
+        long seq = sequence++;
+        // Sift up: move parents down until the new event's place is found.
+        int i = size++;
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            if (!before(time, seq, times[parent], sequences[parent])) {
+                break;
+            }
+            move(parent, i);
+            i = parent;
+        }
+        times[i] = time;
+        sequences[i] = seq;
+        actions[i] = action;
     }
 
     public void after(long delay, Runnable action) {
@@ -40,11 +58,12 @@ public final class EventQueue {
 
     /** Runs events in order until none is left at or before {@code until}; time ends at {@code until}. */
     public void runUntil(long until) {
-        while (!queue.isEmpty() && queue.peek().time() <= until) {
-            Event e = queue.poll();
-            now = e.time();
+        while (size > 0 && times[0] <= until) {
+            now = times[0];
+            Runnable action = actions[0];
+            removeFirst();
             executed++;
-            e.action().run();
+            action.run();
         }
         now = Math.max(now, until);
     }
@@ -60,6 +79,44 @@ public final class EventQueue {
     }
 
     public int pending() {
-        return queue.size();
+        return size;
+    }
+
+    private static boolean before(long time, long seq, long otherTime, long otherSeq) {
+        return time < otherTime || time == otherTime && seq < otherSeq;
+    }
+
+    private void move(int from, int to) {
+        times[to] = times[from];
+        sequences[to] = sequences[from];
+        actions[to] = actions[from];
+    }
+
+    /** Takes the root out: the last event sifts down from the top. */
+    private void removeFirst() {
+        int last = --size;
+        long time = times[last];
+        long seq = sequences[last];
+        Runnable action = actions[last];
+        actions[last] = null;
+        int i = 0;
+        int half = last >>> 1;
+        while (i < half) {
+            int child = 2 * i + 1;
+            int right = child + 1;
+            if (right < last && before(times[right], sequences[right], times[child], sequences[child])) {
+                child = right;
+            }
+            if (!before(times[child], sequences[child], time, seq)) {
+                break;
+            }
+            move(child, i);
+            i = child;
+        }
+        if (last > 0) {
+            times[i] = time;
+            sequences[i] = seq;
+            actions[i] = action;
+        }
     }
 }
