@@ -25,6 +25,8 @@ final class JsonLine {
     private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private byte[] buffer = new byte[2 * FLUSH_BYTES];
+    private char[] chars = new char[256];
+    private final byte[] digits = new byte[20];
     private int length;
     private int lineStart;
     private boolean ascii;
@@ -136,27 +138,32 @@ final class JsonLine {
             buffer[length++] = '-';
             v = -v;
         }
-        int digits = 1;
-        for (long rest = v / 10; rest != 0; rest /= 10) {
-            digits++;
-        }
-        int at = length + digits;
-        length = at;
+        // Digits backwards into the scratch area, then into place: one division per digit.
+        int at = digits.length;
         do {
-            buffer[--at] = (byte) ('0' + v % 10);
+            digits[--at] = (byte) ('0' + v % 10);
             v /= 10;
         } while (v != 0);
+        int n = digits.length - at;
+        System.arraycopy(digits, at, buffer, length, n);
+        length += n;
     }
 
     private void string(String s) {
         int n = s.length();
         // Worst case per char: 6 bytes (backslash-u escape) or 3 bytes (UTF-8); +2 quotes.
         ensure(6 * n + 2);
+        if (chars.length < n) {
+            chars = new char[Math.max(n, 2 * chars.length)];
+        }
+        // One bulk copy, then a plain array loop: charAt per character cost more than the rest.
+        char[] cs = chars;
+        s.getChars(0, n, cs, 0);
         byte[] b = buffer;
         int at = length;
         b[at++] = '"';
         for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
+            char c = cs[i];
             if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
                 b[at++] = (byte) c;
             } else if (c < 0x80) {
@@ -182,8 +189,8 @@ final class JsonLine {
                 if (c < 0x800) {
                     b[at++] = (byte) (0xc0 | c >> 6);
                     b[at++] = (byte) (0x80 | c & 0x3f);
-                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    int cp = Character.toCodePoint(c, s.charAt(++i));
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(cs[i + 1])) {
+                    int cp = Character.toCodePoint(c, cs[++i]);
                     b[at++] = (byte) (0xf0 | cp >> 18);
                     b[at++] = (byte) (0x80 | cp >> 12 & 0x3f);
                     b[at++] = (byte) (0x80 | cp >> 6 & 0x3f);

@@ -107,18 +107,31 @@ public final class Trace {
      * (a map would keep the first place and the last value of a repeated name).
      */
     private static boolean plainFields(Object[] keyValues) {
+        // Names are few and almost always distinct: a 64-bit filter of their (cached) hash codes
+        // settles most of them without comparing strings; a filter hit is checked exactly.
+        long seen = RESERVED_NAMES;
         for (int i = 0; i + 1 < keyValues.length; i += 2) {
-            if (!(keyValues[i] instanceof String name) || name.equals("t") || name.equals("at") || name.equals("kind")) {
+            if (!(keyValues[i] instanceof String name)) {
                 return false;
             }
-            for (int j = 0; j < i; j += 2) {
-                if (name.equals(keyValues[j])) {
+            long bit = 1L << name.hashCode();
+            if ((seen & bit) != 0) {
+                if (name.equals("t") || name.equals("at") || name.equals("kind")) {
                     return false;
                 }
+                for (int j = 0; j < i; j += 2) {
+                    if (name.equals(keyValues[j])) {
+                        return false;
+                    }
+                }
             }
+            seen |= bit;
         }
         return true;
     }
+
+    /** The filter bits of the names every line starts with (a shift by a hash code uses its low 6 bits). */
+    private static final long RESERVED_NAMES = 1L << "t".hashCode() | 1L << "at".hashCode() | 1L << "kind".hashCode();
 
     /** Writes and hashes one record's line from name/value pairs; false (nothing written) if Jackson must do it. */
     private boolean writeLine(long time, String at, String kind, Object[] keyValues) {

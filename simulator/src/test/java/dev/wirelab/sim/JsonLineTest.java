@@ -114,6 +114,40 @@ class JsonLineTest {
         assertEquals(kept.trace().sha256(), HexFormat.of().formatHex(fromLines.digest()));
     }
 
+    /**
+     * Records that the direct path must not write itself (a repeated name, a name the line already
+     * has, a value Jackson writes) hash as the map path writes them: the map keeps a repeated
+     * name's first place and last value.
+     */
+    @Test
+    void repeatedAndReservedNamesHashAsTheMapWritesThem() throws Exception {
+        Object[][] records = {
+            {"a", 1, "b", 2, "a", 3},
+            {"kind", "other", "x", true},
+            {"t", 5L},
+            {"x", 1.5, "y", "z"},
+            {"q", "\ud800", "r", null},
+            {"odd", 1, "trailing"},
+        };
+        Trace direct = new Trace(new EventQueue(), false);
+        Trace kept = new Trace(new EventQueue(), true);
+        MessageDigest reference = MessageDigest.getInstance("SHA-256");
+        for (Object[] kv : records) {
+            direct.record("host", "test.kind", kv);
+            kept.record("host", "test.kind", kv);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("t", 0L);
+            m.put("at", "host");
+            m.put("kind", "test.kind");
+            for (int i = 0; i + 1 < kv.length; i += 2) {
+                m.put((String) kv[i], kv[i + 1]);
+            }
+            reference.update((JACKSON.writeValueAsString(m) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        assertEquals(HexFormat.of().formatHex(reference.digest()), direct.sha256());
+        assertEquals(direct.sha256(), kept.sha256());
+    }
+
     private static Object randomValue(Random random) {
         return switch (random.nextInt(6)) {
             case 0 -> randomString(random);
