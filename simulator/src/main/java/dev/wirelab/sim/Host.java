@@ -17,7 +17,6 @@ import dev.wirelab.engine.noise.NoiseStep;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -337,102 +336,48 @@ public final class Host implements Receiver {
 
         @Override
         public void trace(TraceEvent event) {
-            Map<String, Object> f = new LinkedHashMap<>();
-            String kind = switch (event) {
+            switch (event) {
                 case TraceEvent.HandshakeStep e -> {
                     NoiseStep s = e.step();
-                    f.put("peer", e.peer().base64());
-                    f.put("step", s.number());
-                    f.put("side", s.side().name());
-                    f.put("token", s.token());
-                    f.put("C", s.chainingKeyAfter().hex());
-                    f.put("H", s.hashAfter().hex());
-                    yield "wg.handshake-step";
+                    record("wg.handshake-step", "peer", e.peer().base64(), "step", s.number(), "side", s.side().name(),
+                            "token", s.token(), "C", s.chainingKeyAfter().hex(), "H", s.hashAfter().hex());
                 }
-                case TraceEvent.InitiationSent e -> {
-                    f.put("peer", e.peer().base64());
-                    f.put("index", Integer.toUnsignedString(e.localIndex()));
-                    f.put("attempt", e.attempt());
-                    f.put("to", e.to().toString());
-                    yield "wg.initiation-sent";
-                }
+                case TraceEvent.InitiationSent e -> record("wg.initiation-sent", "peer", e.peer().base64(),
+                        "index", Integer.toUnsignedString(e.localIndex()), "attempt", e.attempt(), "to", e.to().toString());
                 case TraceEvent.InitiatorEphemeral e -> {
-                    f.put("peer", e.peer().base64());
-                    f.put("index", Integer.toUnsignedString(e.localIndex()));
-                    f.put("ephemeralPrivate", e.ephemeralPrivateBase64());
                     tapInitiation(e);
-                    yield "wg.ephemeral";
+                    record("wg.ephemeral", "peer", e.peer().base64(), "index", Integer.toUnsignedString(e.localIndex()),
+                            "ephemeralPrivate", e.ephemeralPrivateBase64());
                 }
                 // The initiator's keys already decrypt every simulated session: not in the trace.
-                case TraceEvent.ResponderEphemeral e -> null;
-                case TraceEvent.ResponseSent e -> {
-                    f.put("peer", e.peer().base64());
-                    f.put("index", Integer.toUnsignedString(e.localIndex()));
-                    f.put("to", e.to().toString());
-                    yield "wg.response-sent";
-                }
-                case TraceEvent.CookieReplySent e -> {
-                    f.put("receiverIndex", Integer.toUnsignedString(e.receiverIndex()));
-                    f.put("to", e.to().toString());
-                    yield "wg.cookie-sent";
-                }
-                case TraceEvent.CookieReceived e -> {
-                    f.put("peer", e.peer().base64());
-                    yield "wg.cookie-received";
-                }
-                case TraceEvent.SessionStarted e -> {
-                    f.put("peer", e.peer().base64());
-                    f.put("index", Integer.toUnsignedString(e.localIndex()));
-                    f.put("initiator", e.initiator());
-                    yield "wg.session";
-                }
-                case TraceEvent.KeypairConfirmed e -> {
-                    f.put("peer", e.peer().base64());
-                    yield "wg.confirmed";
-                }
-                case TraceEvent.TransportSent e -> {
-                    f.put("peer", e.peer().base64());
-                    f.put("counter", Long.toUnsignedString(e.counter()));
-                    f.put("len", e.plaintextLength());
-                    yield "wg.data-sent";
-                }
-                case TraceEvent.TransportReceived e -> {
-                    f.put("peer", e.peer().base64());
-                    f.put("counter", Long.toUnsignedString(e.counter()));
-                    f.put("len", e.plaintextLength());
-                    yield "wg.data-received";
-                }
-                case TraceEvent.EndpointChanged e -> {
-                    f.put("peer", e.peer().base64());
-                    f.put("from", e.from() == null ? "none" : e.from().toString());
-                    f.put("to", e.to().toString());
-                    yield "wg.endpoint";
-                }
-                case TraceEvent.TimerFired e -> {
-                    f.put("peer", e.peer().base64());
-                    f.put("timer", e.timer().name());
-                    yield "wg.timer";
-                }
-                case TraceEvent.HandshakeGaveUp e -> {
-                    f.put("peer", e.peer().base64());
-                    f.put("dropped", e.stagedPacketsDropped());
-                    yield "wg.gave-up";
-                }
-                case TraceEvent.KeysZeroed e -> {
-                    f.put("peer", e.peer().base64());
-                    yield "wg.keys-zeroed";
-                }
-                case TraceEvent.Routed e -> {
-                    f.put("dst", e.destination());
-                    f.put("peer", e.peer() == null ? "none" : e.peer().base64());
-                    yield "wg.route";
-                }
+                case TraceEvent.ResponderEphemeral e -> { }
+                case TraceEvent.ResponseSent e -> record("wg.response-sent", "peer", e.peer().base64(),
+                        "index", Integer.toUnsignedString(e.localIndex()), "to", e.to().toString());
+                case TraceEvent.CookieReplySent e -> record("wg.cookie-sent",
+                        "receiverIndex", Integer.toUnsignedString(e.receiverIndex()), "to", e.to().toString());
+                case TraceEvent.CookieReceived e -> record("wg.cookie-received", "peer", e.peer().base64());
+                case TraceEvent.SessionStarted e -> record("wg.session", "peer", e.peer().base64(),
+                        "index", Integer.toUnsignedString(e.localIndex()), "initiator", e.initiator());
+                case TraceEvent.KeypairConfirmed e -> record("wg.confirmed", "peer", e.peer().base64());
+                case TraceEvent.TransportSent e -> record("wg.data-sent", "peer", e.peer().base64(),
+                        "counter", Long.toUnsignedString(e.counter()), "len", e.plaintextLength());
+                case TraceEvent.TransportReceived e -> record("wg.data-received", "peer", e.peer().base64(),
+                        "counter", Long.toUnsignedString(e.counter()), "len", e.plaintextLength());
+                case TraceEvent.EndpointChanged e -> record("wg.endpoint", "peer", e.peer().base64(),
+                        "from", e.from() == null ? "none" : e.from().toString(), "to", e.to().toString());
+                case TraceEvent.TimerFired e -> record("wg.timer", "peer", e.peer().base64(), "timer", e.timer().name());
+                case TraceEvent.HandshakeGaveUp e -> record("wg.gave-up", "peer", e.peer().base64(),
+                        "dropped", e.stagedPacketsDropped());
+                case TraceEvent.KeysZeroed e -> record("wg.keys-zeroed", "peer", e.peer().base64());
+                case TraceEvent.Routed e -> record("wg.route", "dst", e.destination(),
+                        "peer", e.peer() == null ? "none" : e.peer().base64());
                 // Drops are recorded once, by drop() above.
-                case TraceEvent.Dropped e -> null;
-            };
-            if (kind != null) {
-                trace.record(name, kind, f);
+                case TraceEvent.Dropped e -> { }
             }
+        }
+
+        private void record(String kind, Object... keyValues) {
+            trace.record(name, kind, keyValues);
         }
     }
 }

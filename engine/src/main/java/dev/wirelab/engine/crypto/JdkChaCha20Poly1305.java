@@ -2,6 +2,7 @@ package dev.wirelab.engine.crypto;
 
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
+import java.security.MessageDigest;
 import javax.crypto.Cipher;
 import javax.crypto.ShortBufferException;
 import javax.crypto.spec.IvParameterSpec;
@@ -16,6 +17,33 @@ public final class JdkChaCha20Poly1305 implements Aead {
     private static final String ALGORITHM = "ChaCha20-Poly1305";
 
     private final Cipher cipher;
+    /** The last sealing and opening keys: a keypair seals with one key and opens with the other. */
+    private final KeySlot sealKey = new KeySlot();
+    private final KeySlot openKey = new KeySlot();
+
+    /**
+     * A key object kept while callers pass the same key, as a transport keypair does for every
+     * packet: SecretKeySpec copies the key each time one is built. {@code source} is the caller's
+     * array and {@code bytes} what it held then, so a key changed in place (a keypair zeroed on
+     * destroy) is never used stale. The copies live until the next key, as the cipher's own copy
+     * does until its next init; the JDK gives no way to wipe either.
+     */
+    private static final class KeySlot {
+        private SecretKeySpec spec;
+        private byte[] source;
+        private final byte[] bytes = new byte[KEY_LENGTH];
+
+        SecretKeySpec get(byte[] key) {
+            if (key != source || key.length != KEY_LENGTH || !MessageDigest.isEqual(key, bytes)) {
+                spec = new SecretKeySpec(key, "ChaCha20");
+                source = key;
+                if (key.length == KEY_LENGTH) {
+                    System.arraycopy(key, 0, bytes, 0, KEY_LENGTH);
+                }
+            }
+            return spec;
+        }
+    }
 
     public JdkChaCha20Poly1305() {
         try {
@@ -45,7 +73,7 @@ public final class JdkChaCha20Poly1305 implements Aead {
             return -1;
         }
         try {
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonce));
+            cipher.init(Cipher.DECRYPT_MODE, openKey.get(key), new IvParameterSpec(nonce));
             if (aad.length > 0) {
                 cipher.updateAAD(aad);
             }
@@ -60,7 +88,7 @@ public final class JdkChaCha20Poly1305 implements Aead {
     }
 
     private void initEncrypt(byte[] key, byte[] nonce) throws GeneralSecurityException {
-        SecretKeySpec spec = new SecretKeySpec(key, "ChaCha20");
+        SecretKeySpec spec = sealKey.get(key);
         try {
             cipher.init(Cipher.ENCRYPT_MODE, spec, new IvParameterSpec(nonce));
         } catch (InvalidKeyException sameKeyAndNonce) {

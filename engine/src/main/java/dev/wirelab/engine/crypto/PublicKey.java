@@ -11,6 +11,11 @@ public final class PublicKey {
     public static final int LENGTH = 32;
 
     private final byte[] key;
+    /**
+     * The base64 form, made on first use: the simulator traces it with every packet. A race makes
+     * it twice at worst; a String is safely published through its final fields.
+     */
+    private String base64;
 
     private PublicKey(byte[] key) {
         this.key = key;
@@ -49,7 +54,12 @@ public final class PublicKey {
     }
 
     public String base64() {
-        return Base64.getEncoder().encodeToString(key);
+        String b = base64;
+        if (b == null) {
+            b = Base64.getEncoder().encodeToString(key);
+            base64 = b;
+        }
+        return b;
     }
 
     @Override
