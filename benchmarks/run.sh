@@ -222,6 +222,11 @@ x25519_bound() { # n_dh n_pub dh_ops pub_ops -> ops/s, or nothing
   responder_bound=$(x25519_bound 3 1 "$bc_dh" "$bc_pub")
   echo "Responder handshakes/s: $(fmt_ops "$responder_ops"); X25519 bound = 1 / (3 / $(fmt_ops "$bc_dh") + 1 / $(fmt_ops "$bc_pub")) = $(fmt_ops "$responder_bound") handshakes/s; ratio $(ratio "$responder_ops" "$responder_bound")."
   echo
+  cookie_ops=$(score UnderLoadBench.cookieReply)
+  echo "Under load (UnderLoadBench: the handshake backlog at the kernel's threshold, initiations with a valid mac1 and"
+  echo "no mac2 from 10^4 spoofed sources): $(fmt_ops "$cookie_ops") cookie replies/s, $(ratio "$cookie_ops" "$responder_ops") for each handshake the"
+  echo "responder could have done in the same time."
+  echo
   echo "## AllowedIPs longest-prefix lookup (engine trie), nanoseconds per lookup"
   echo
   echo "A table of exactly N distinct random prefixes (cidr uniform in 1..32 or 1..128), 1,000 peers;"

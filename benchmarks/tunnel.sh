@@ -3,7 +3,7 @@
 # wirelab->wirelab, wireguard-go->wireguard-go, wirelab->wireguard-go and wireguard-go->wirelab,
 # each in two network namespaces over a veth pair, interleaved round by round. Prints medians,
 # ratios against wireguard-go->wireguard-go and each tunnel process's CPU; writes
-# benchmarks/results/tunnel.md.
+# benchmarks/TUNNEL.md.
 #
 #   sudo benchmarks/tunnel.sh                         3 rounds x 5 s, 3 s warm-up per pair (about 4 minutes)
 #   sudo benchmarks/tunnel.sh --rounds 5 --seconds 10 --warmup 5 --streams 1,4,8

@@ -29,7 +29,8 @@ public final class TunnelBenchmark {
         int seconds = 5;
         int warmup = 3;
         List<Integer> streams = List.of(1, 4);
-        Path out = Path.of("benchmarks", "results", "tunnel.md");
+        // Committed, beside RESULTS.md: the latest table is part of the repository (issue 8).
+        Path out = Path.of("benchmarks", "TUNNEL.md");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -96,6 +97,7 @@ public final class TunnelBenchmark {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("?");
         sb.append("# Tunnel throughput, iperf3 TCP through the tunnel\n\n");
+        sb.append("Written by `sudo benchmarks/tunnel.sh` (interop TunnelBenchmark); regenerate with the same command.\n\n");
         sb.append(String.format(Locale.ROOT, "%s, %d cores, %s; started %s, load %s; %d rounds x %d s, interleaved, "
                 + "each fresh pair first carrying %d s of unmeasured traffic (4 streams); median of rounds; "
                 + "CPU = tunnel process CPU time / wall time (1.00 = one core)%n%n",
