@@ -80,16 +80,10 @@ public class DeviceBench {
     @Setup(Level.Trial)
     public void setUp() {
         DeterministicEntropy root = new DeterministicEntropy(1);
-        DeterministicEntropy ea = root.split("a");
-        DeterministicEntropy eb = root.split("b");
-        PrivateKey ka = PrivateKey.generate(ea);
-        PrivateKey kb = PrivateKey.generate(eb);
-        PublicKey pa = Crypto.fastest().x25519().publicKey(ka);
-        PublicKey pb = Crypto.fastest().x25519().publicKey(kb);
-        a = new Device(Profile.REFERENCE, Crypto.fastest(), ea);
-        b = new Device(Profile.REFERENCE, Crypto.fastest(), eb);
-        a.apply(DeviceEdit.privateKey(ka), now, atA);
-        b.apply(DeviceEdit.privateKey(kb), now, atB);
+        a = keyed(root.split("a"), now, atA);
+        b = keyed(root.split("b"), now, atB);
+        PublicKey pa = a.publicKey();
+        PublicKey pb = b.publicKey();
         a.apply(DeviceEdit.peers(PeerEdit.add(pb, ENDPOINT_B, Prefix.parse("198.51.100.2/32"))), now, atA);
         b.apply(DeviceEdit.peers(PeerEdit.add(pa, ENDPOINT_A, Prefix.parse("198.51.100.1/32"))), now, atB);
         packet = ipv4(size);
@@ -104,6 +98,14 @@ public class DeviceBench {
         if (atB.delivered != 1 || data[0] != 4) {
             throw new IllegalStateException("setup: no session (last drop " + atA.lastDrop + "/" + atB.lastDrop + ")");
         }
+    }
+
+    /** A Device with a private key drawn from {@code entropy}, which it keeps for its own draws. */
+    static Device keyed(DeterministicEntropy entropy, Now now, Effects out) {
+        PrivateKey key = PrivateKey.generate(entropy);
+        Device d = new Device(Profile.REFERENCE, Crypto.fastest(), entropy);
+        d.apply(DeviceEdit.privateKey(key), now, out);
+        return d;
     }
 
     @Benchmark

@@ -5,8 +5,6 @@ import dev.wirelab.engine.Endpoint;
 import dev.wirelab.engine.Now;
 import dev.wirelab.engine.Profile;
 import dev.wirelab.engine.allowedips.Prefix;
-import dev.wirelab.engine.crypto.Crypto;
-import dev.wirelab.engine.crypto.PrivateKey;
 import dev.wirelab.engine.crypto.PublicKey;
 import dev.wirelab.engine.device.Device;
 import dev.wirelab.engine.device.DeviceEdit;
@@ -53,17 +51,11 @@ public class UnderLoadBench {
     @Setup(Level.Trial)
     public void setUp() {
         DeterministicEntropy root = new DeterministicEntropy(2);
-        DeterministicEntropy ea = root.split("initiator");
-        DeterministicEntropy eb = root.split("responder");
-        PrivateKey ka = PrivateKey.generate(ea);
-        PrivateKey kb = PrivateKey.generate(eb);
-        PublicKey pa = Crypto.fastest().x25519().publicKey(ka);
-        PublicKey pb = Crypto.fastest().x25519().publicKey(kb);
-        Device initiator = new Device(Profile.REFERENCE, Crypto.fastest(), ea);
-        responder = new Device(Profile.REFERENCE, Crypto.fastest(), eb);
         DeviceBench.Capture atInitiator = new DeviceBench.Capture();
-        initiator.apply(DeviceEdit.privateKey(ka), now, atInitiator);
-        responder.apply(DeviceEdit.privateKey(kb), now, out);
+        Device initiator = DeviceBench.keyed(root.split("initiator"), now, atInitiator);
+        responder = DeviceBench.keyed(root.split("responder"), now, out);
+        PublicKey pa = initiator.publicKey();
+        PublicKey pb = responder.publicKey();
         initiator.apply(DeviceEdit.peers(PeerEdit.add(pb, Endpoint.ipv4("192.0.2.2:51821"), Prefix.parse("198.51.100.2/32"))),
                 now, atInitiator);
         responder.apply(DeviceEdit.peers(PeerEdit.add(pa, null, Prefix.parse("198.51.100.1/32"))), now, out);
