@@ -67,8 +67,6 @@ public final class UserspaceDevice implements AutoCloseable {
 
     private final String name;
     private final Device device;
-    /** Largest IP packet a TUN device or a UDP datagram can carry. */
-    private static final int MAX_PACKET_BYTES = 65_535;
     /** Packets the tun thread hands the Device per lock: enough to amortise it, few enough not to hold up the udp thread. */
     private static final int OUTBOUND_BATCH = 128;
 
