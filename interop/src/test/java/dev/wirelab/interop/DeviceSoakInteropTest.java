@@ -29,8 +29,7 @@ import org.junit.jupiter.api.Test;
  * </pre>
  * Its figures are in docs/reliability.md.
  */
-// Saturates the cores (bulk traffic or a flood): never beside another such test, whose figures it would skew.
-@org.junit.jupiter.api.parallel.ResourceLock(LoadHeavy.CORES)
+@LoadHeavy
 class DeviceSoakInteropTest {
     private static final Path LOGS = Path.of("target", "interop-logs", "device-soak");
     private static final int GARBAGE_PER_ROUND = 20_000;

@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Test;
  * alive, answers none of them (the flooding socket receives nothing back), and the tunnel still
  * carries pings afterwards.
  */
-// Saturates the cores (bulk traffic or a flood): never beside another such test, whose figures it would skew.
-@org.junit.jupiter.api.parallel.ResourceLock(LoadHeavy.CORES)
+@LoadHeavy
 class GarbageFloodTest {
     private static final Path LOGS = Path.of("target", "interop-logs", "flood");
     private static final int DATAGRAMS = 1_000_000;

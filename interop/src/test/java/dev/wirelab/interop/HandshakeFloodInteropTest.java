@@ -19,8 +19,7 @@ import org.junit.jupiter.api.Test;
  * mac2 completes the handshake, before a third retry would go out. The device stays alive, and its
  * heap after a full collection, and its thread count, come back to where they were before.
  */
-// Saturates the cores (bulk traffic or a flood): never beside another such test, whose figures it would skew.
-@org.junit.jupiter.api.parallel.ResourceLock(LoadHeavy.CORES)
+@LoadHeavy
 class HandshakeFloodInteropTest {
     private static final Path LOGS = Path.of("target", "interop-logs", "handshake-flood");
     private static final int SOURCES = 10_000;

@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
  * and IPv6, the one pairing where both ends cut TCP super-packets apart and join them again
  * (TunOffload, TunCoalescer), so that the receiving kernel's TCP accepts what the joining made.
  */
-// Saturates the cores (bulk traffic or a flood): never beside another such test, whose figures it would skew.
-@org.junit.jupiter.api.parallel.ResourceLock(LoadHeavy.CORES)
+@LoadHeavy
 class ThroughputInteropTest {
     private static final Path LOGS = Path.of("target", "interop-logs", "throughput");
     private static final int SECONDS = 3;
