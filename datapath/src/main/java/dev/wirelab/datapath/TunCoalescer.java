@@ -1,5 +1,9 @@
 package dev.wirelab.datapath;
 
+import static dev.wirelab.datapath.TunOffload.putU16;
+import static dev.wirelab.datapath.TunOffload.putU16le;
+import static dev.wirelab.datapath.TunOffload.u16;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -264,19 +268,5 @@ final class TunCoalescer {
             open = new boolean[n];
             joinable = new boolean[n];
         }
-    }
-
-    private static int u16(byte[] b, int at) {
-        return (b[at] & 0xff) << 8 | (b[at + 1] & 0xff);
-    }
-
-    private static void putU16(byte[] b, int at, int value) {
-        b[at] = (byte) (value >>> 8);
-        b[at + 1] = (byte) value;
-    }
-
-    private static void putU16le(byte[] b, int at, int value) {
-        b[at] = (byte) value;
-        b[at + 1] = (byte) (value >>> 8);
     }
 }

@@ -210,16 +210,21 @@ final class TunOffload {
         return c == 0 ? 0xffff : c;
     }
 
-    private static int u16le(byte[] b, int at) {
+    static int u16le(byte[] b, int at) {
         return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8;
     }
 
-    private static int u16(byte[] b, int at) {
+    static int u16(byte[] b, int at) {
         return (b[at] & 0xff) << 8 | (b[at + 1] & 0xff);
     }
 
-    private static void putU16(byte[] b, int at, int value) {
+    static void putU16(byte[] b, int at, int value) {
         b[at] = (byte) (value >>> 8);
         b[at + 1] = (byte) value;
+    }
+
+    static void putU16le(byte[] b, int at, int value) {
+        b[at] = (byte) value;
+        b[at + 1] = (byte) (value >>> 8);
     }
 }
