@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wirelab.conformance.Checks;
+import dev.wirelab.testkit.NeedsRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ class ConformanceCommandTest {
     }
 
     @Test
+    @NeedsRoot("network namespaces and TUN devices")
     void oneCheckAgainstWirelabWritesTheMatrixAsMarkdownAndJunit() throws Exception {
         Path md = dir.resolve("m.md");
         Path xml = dir.resolve("j.xml");

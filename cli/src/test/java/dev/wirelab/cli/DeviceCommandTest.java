@@ -11,6 +11,7 @@ import dev.wirelab.interop.Netns;
 import dev.wirelab.interop.Ping;
 import dev.wirelab.interop.Veth;
 import dev.wirelab.interop.WgDevice;
+import dev.wirelab.testkit.NeedsRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its interface or its socket, refusing what it cannot do with a message that says why. Runs the
  * real command (this module's classpath, a child JVM) inside a network namespace; needs root.
  */
+@NeedsRoot("network namespaces and TUN devices")
 class DeviceCommandTest {
     private static final Pattern BACKGROUND_PID = Pattern.compile("running in the background as pid (\\d+)");
 

@@ -2,6 +2,7 @@ package dev.wirelab.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wirelab.testkit.NeedsRoot;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.TestInstance;
  * as three classes, concurrently (junit-platform.properties): most checks wait on protocol timers.
  * The target's column is written to target/conformance/TARGET.md.
  */
+@NeedsRoot("network namespaces and TUN devices; the kernel target a tap device and qemu")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ConformanceMatrixTest {
     private static final Path OUT = Path.of("target", "conformance");

@@ -11,6 +11,7 @@ import dev.wirelab.engine.crypto.Crypto;
 import dev.wirelab.engine.device.Device;
 import dev.wirelab.engine.device.Peer;
 import dev.wirelab.engine.device.RecordedEffects;
+import dev.wirelab.testkit.NeedsRoot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Device through {@link UapiServer}, on /var/run/wireguard/NAME.sock where {@code wg} looks for
  * userspace interfaces. No TUN device: {@code wg} needs only the socket.
  */
+@NeedsRoot("/var/run/wireguard, where wg looks for UAPI sockets")
 class WgToolTest {
     private static final Path WG = Path.of("/usr/bin/wg");
     private static final long WG_TIMEOUT_SECONDS = 20;

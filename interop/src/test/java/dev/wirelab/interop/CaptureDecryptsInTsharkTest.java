@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wirelab.capture.Tshark;
+import dev.wirelab.testkit.NeedsRoot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.TestInfo;
  * responder (its key log then holds Spriv_r and Epriv_r, which packet-wireguard.c also accepts).
  * A key log with wrong keys must decrypt nothing, so the checks can tell right from wrong.
  */
+@NeedsRoot("network namespaces, TUN devices, live captures")
 class CaptureDecryptsInTsharkTest {
     private static final String CHECKSUM_GOOD = "1";
     private static final int PINGS = 3;

@@ -3,6 +3,7 @@ package dev.wirelab.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wirelab.testkit.NeedsRoot;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * </pre>
  * Its figures are in docs/reliability.md.
  */
+@NeedsRoot("network namespaces and TUN devices")
 @LoadHeavy
 class DeviceSoakInteropTest {
     private static final Path LOGS = Path.of("target", "interop-logs", "device-soak");

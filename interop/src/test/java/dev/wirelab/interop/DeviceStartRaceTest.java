@@ -8,6 +8,7 @@ import dev.wirelab.datapath.UapiException;
 import dev.wirelab.datapath.UapiServer;
 import dev.wirelab.datapath.UserspaceDevice;
 import dev.wirelab.engine.Profile;
+import dev.wirelab.testkit.NeedsRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * anyway. Found by HandshakeFloodInteropTest's harness; here the client spins on the socket file
  * to hit the window on purpose, start after start.
  */
+@NeedsRoot("network namespaces and TUN devices")
 class DeviceStartRaceTest {
     private static final int STARTS = 30;
 

@@ -3,6 +3,7 @@ package dev.wirelab.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wirelab.testkit.NeedsRoot;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * alive, answers none of them (the flooding socket receives nothing back), and the tunnel still
  * carries pings afterwards.
  */
+@NeedsRoot("network namespaces and TUN devices")
 @LoadHeavy
 class GarbageFloodTest {
     private static final Path LOGS = Path.of("target", "interop-logs", "flood");

@@ -3,6 +3,7 @@ package dev.wirelab.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wirelab.testkit.NeedsRoot;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * mac2 completes the handshake, before a third retry would go out. The device stays alive, and its
  * heap after a full collection, and its thread count, come back to where they were before.
  */
+@NeedsRoot("network namespaces, TUN devices and spoofed sources")
 @LoadHeavy
 class HandshakeFloodInteropTest {
     private static final Path LOGS = Path.of("target", "interop-logs", "handshake-flood");

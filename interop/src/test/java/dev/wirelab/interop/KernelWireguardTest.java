@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wirelab.testkit.NeedsRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.TestInfo;
  * One boot serves the whole class (a boot costs about 10 s of TCG); each test gets a new wirelab
  * device and a new guest wg0, so no keys, peers or sessions carry over.
  */
+@NeedsRoot("network namespaces, a tap device and qemu")
 class KernelWireguardTest {
     static final Path LOGS = Path.of("target", "interop-logs", "kernel");
     static final String WIRELAB_TUNNEL_V4 = "198.51.100.1";

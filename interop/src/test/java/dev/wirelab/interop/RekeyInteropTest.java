@@ -3,6 +3,7 @@ package dev.wirelab.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wirelab.testkit.NeedsRoot;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
  * own and no ping is lost across the change of keys. Slow (about 130 s), so it runs concurrently
  * with the other interop classes (junit-platform.properties).
  */
+@NeedsRoot("network namespaces and TUN devices")
 class RekeyInteropTest {
     private static final Path LOGS = Path.of("target", "interop-logs", "rekey");
     private static final int PINGS = 130;

@@ -2,6 +2,7 @@ package dev.wirelab.interop;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wirelab.testkit.NeedsRoot;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * and IPv6, the one pairing where both ends cut TCP super-packets apart and join them again
  * (TunOffload, TunCoalescer), so that the receiving kernel's TCP accepts what the joining made.
  */
+@NeedsRoot("network namespaces and TUN devices")
 @LoadHeavy
 class ThroughputInteropTest {
     private static final Path LOGS = Path.of("target", "interop-logs", "throughput");

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wirelab.testkit.NeedsRoot;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.TestInfo;
  * veth pair, configured only with `wg` and `ip`. Each test builds its own namespaces and removes
  * them, and stops both processes by PID.
  */
+@NeedsRoot("network namespaces and TUN devices")
 class WireguardGoInteropTest {
     static final Path LOGS = Path.of("target", "interop-logs");
 

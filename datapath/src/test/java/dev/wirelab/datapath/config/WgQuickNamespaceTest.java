@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wirelab.testkit.NeedsRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code wg} and {@code ip}; then {@link WgQuick#down}, after which the link is gone and wireguard-go
  * has exited. Names are random per run: the UAPI socket directory is shared by all namespaces.
  */
+@NeedsRoot("a network namespace, a TUN device, routes and nftables")
 class WgQuickNamespaceTest {
     private static final String PRIV = WgQuickReaderTest.PRIV;
     private static final String PEER1 = WgQuickReaderTest.PUB;

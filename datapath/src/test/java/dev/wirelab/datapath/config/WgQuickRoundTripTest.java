@@ -9,6 +9,7 @@ import dev.wirelab.engine.Bytes;
 import dev.wirelab.engine.allowedips.Prefix;
 import dev.wirelab.engine.device.DeviceEdit;
 import dev.wirelab.engine.device.PeerEdit;
+import dev.wirelab.testkit.NeedsRoot;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -80,6 +81,7 @@ class WgQuickRoundTripTest {
     }
 
     @Test
+    @NeedsRoot("wg-quick runs only as root")
     void strippedPartMatchesRealWgQuickStrip() throws Exception {
         List<String> files = new ArrayList<>(List.of("""
                 # leading comment
