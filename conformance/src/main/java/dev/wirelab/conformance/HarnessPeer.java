@@ -132,6 +132,16 @@ public final class HarnessPeer implements AutoCloseable {
         }
     }
 
+    /** Gives the harness's peer {@code target} the preshared key {@code psk}. */
+    public void presharedKey(PublicKey target, dev.wirelab.engine.crypto.SymmetricKey psk) {
+        lock.lock();
+        try {
+            device.apply(DeviceEdit.peers(PeerEdit.add(target, null).withPresharedKey(psk)), clock.get(), effects);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Opens another UDP port on the harness address (its receive thread starts at once). */
     public void openPort(int port) throws Exception {
         DatagramChannel channel = ns.call(() -> {

@@ -74,6 +74,17 @@ public final class Lab implements AutoCloseable {
         return "(no such peer)";
     }
 
+    /** What `wg show IF transfer` says of the harness: {received, sent} bytes. */
+    public long[] targetTransfer() throws java.io.IOException {
+        for (String line : target.wg("show", target.ifname(), "transfer").split("\n")) {
+            if (line.startsWith(harness.publicKey().base64())) {
+                String[] f = line.split("\t");
+                return new long[] {Long.parseLong(f[1].strip()), Long.parseLong(f[2].strip())};
+            }
+        }
+        throw new java.io.IOException("the target has no peer " + harness.publicKey().base64());
+    }
+
     /** Harness pings the target through the tunnel; true when the reply came back within 3 s. */
     public boolean harnessPings(int sequence) throws InterruptedException {
         return harness.ping(HARNESS_TUNNEL_BYTES, TARGET_TUNNEL_BYTES, sequence, java.time.Duration.ofSeconds(3));

@@ -33,6 +33,11 @@ public interface TargetHandle extends AutoCloseable {
         return device().ip(args);
     }
 
+    /** Gives peer {@code peerPublicKey} the preshared key {@code base64} where the target lives. */
+    default void setPresharedKey(String peerPublicKey, String base64) throws IOException {
+        device().setPresharedKey(peerPublicKey, base64);
+    }
+
     /** Pings {@code address} {@code count} times from the target's side (0.2 s apart); returns the replies. */
     int ping(String address, int count) throws IOException;
 

@@ -40,18 +40,27 @@ public interface Implementation {
      * {@code keylog} (either null: not recorded); both are complete once the device stopped.
      */
     static Implementation wirelab(Path pcap, Path keylog) {
+        return wirelab("wirelab", List.of(), pcap, keylog);
+    }
+
+    /**
+     * wirelab's device named {@code name} in reports, its JVM started with {@code jvmOptions} too (a
+     * test's Java agent, for example).
+     */
+    static Implementation wirelab(String name, List<String> jvmOptions, Path pcap, Path keylog) {
         return new Implementation() {
             @Override
             public String name() {
-                return "wirelab";
+                return name;
             }
 
             @Override
             public List<String> command(String ifname) {
                 List<String> command = new ArrayList<>(List.of(
                         ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"),
-                        "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xshare:auto",
-                        "-cp", System.getProperty("java.class.path"), "dev.wirelab.datapath.DeviceMain", ifname));
+                        "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xshare:auto"));
+                command.addAll(jvmOptions);
+                command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.wirelab.datapath.DeviceMain", ifname));
                 if (pcap != null) {
                     command.addAll(List.of("--capture", pcap.toAbsolutePath().toString()));
                 }

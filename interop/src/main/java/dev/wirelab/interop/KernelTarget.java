@@ -63,6 +63,14 @@ public final class KernelTarget implements WireguardInterface, AutoCloseable {
         return vm.exec(commandLine("ip", args));
     }
 
+    @Override
+    public void setPresharedKey(String peerPublicKey, String base64) throws IOException {
+        // A test key: it crosses the VM's console, as nothing secret may.
+        String file = quote("/tmp/" + ifname + ".psk");
+        vm.exec("(umask 077 && echo " + quote(base64) + " > " + file + " && wg set " + quote(ifname) + " peer "
+                + quote(peerPublicKey) + " preshared-key " + file + "); status=$?; rm -f " + file + "; exit $status");
+    }
+
     /** Gives the interface tunnel addresses (CIDR) and brings it up. */
     public void up(String... addresses) throws IOException {
         for (String a : addresses) {

@@ -134,6 +134,19 @@ public final class WgDevice implements WireguardInterface {
         return ns.run(cmd.toArray(String[]::new));
     }
 
+    @Override
+    public void setPresharedKey(String peerPublicKey, String base64) throws IOException {
+        java.nio.file.Path file = Files.createTempFile("wl-psk", ".key",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(file, base64 + "\n");
+            wg("set", ifname, "peer", peerPublicKey, "preshared-key", file.toString());
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     /** Gives the interface tunnel addresses (CIDR) and brings it up. */
     public void up(String... addresses) throws IOException {
         for (String a : addresses) {

@@ -18,4 +18,10 @@ public interface WireguardInterface {
 
     /** Runs `ip ARGS` where the interface lives. */
     String ip(String... args) throws IOException;
+
+    /**
+     * Gives peer {@code peerPublicKey} the preshared key {@code base64} with `wg set … preshared-key
+     * FILE`, the file written where `wg` runs, readable by root only, and removed after.
+     */
+    void setPresharedKey(String peerPublicKey, String base64) throws IOException;
 }

@@ -1,0 +1,75 @@
+package dev.wirelab.conformance;
+
+import static dev.wirelab.conformance.Check.Outcome.expect;
+import static dev.wirelab.conformance.Check.Outcome.fail;
+import static dev.wirelab.conformance.Check.Outcome.pass;
+import static dev.wirelab.conformance.Checks.*;
+
+import dev.wirelab.conformance.HarnessPeer.Datagram;
+import dev.wirelab.sim.Icmp;
+import java.util.List;
+
+/** Cryptokey routing and keys: the inner source filter, low-order keys, timestamps. */
+final class RoutingChecks {
+    private RoutingChecks() {}
+
+    static Check.Outcome innerSourceFilter(Lab lab) throws Exception {
+        // A second peer owns 198.51.100.77 (netns.sh does the same): a target that delivers the spoofed
+        // packet answers it, and that echo reply routes to the second peer, whose endpoint is a harness
+        // port. Without it the reply would have no route and be dropped on output, filter or not.
+        int witnessPort = 51822;
+        lab.harness.openPort(witnessPort);
+        String witness = strangerIdentity().publicKey().base64();
+        lab.target.wg("set", lab.target.ifname(), "peer", witness, "allowed-ips", "198.51.100.77/32",
+                "endpoint", Lab.HARNESS_UNDERLAY + ":" + witnessPort);
+        if (!lab.harnessPings(1)) {
+            return fail("no session", "could not establish a session");
+        }
+        byte[] outside = {(byte) 198, 51, 100, 77};
+        int before = lab.harness.delivered().size();
+        long t0 = lab.harness.now();
+        lab.harness.sendInner(Icmp.echoRequest(outside, Lab.TARGET_TUNNEL_BYTES, 0x574c, 99, 16));
+        Thread.sleep(QUIET.toMillis());
+        List<Datagram> answers = lab.harness.receivedSince(t0);
+        boolean control = lab.harnessPings(100);
+        return expect(answers.isEmpty() && control && lab.harness.delivered().size() > before,
+                "from 198.51.100.77 (owned by a second peer): " + answers.size() + " datagram(s) back " + types(answers)
+                        + "; from " + Lab.HARNESS_TUNNEL + ": reply " + yes(control),
+                "a packet from outside the sender's AllowedIPs must be dropped, not answered toward the peer that owns"
+                        + " its source");
+    }
+
+    static Check.Outcome lowOrderPeerKey(Lab lab) throws Exception {
+        // A point of order 8 on Curve25519 (RFC 7748 §6.1 lists such inputs): its DH with any key is zero.
+        String lowOrder = java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of()
+                .parseHex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"));
+        try {
+            lab.target.wg("set", lab.target.ifname(), "peer", lowOrder, "allowed-ips", "198.51.100.99/32",
+                    "endpoint", Lab.HARNESS_UNDERLAY + ":" + Lab.HARNESS_PORT);
+        } catch (java.io.IOException refused) {
+            return pass("`wg set` refused the key: " + refused.getMessage());
+        }
+        long t0 = lab.harness.now();
+        lab.target.ping("198.51.100.99", 3);
+        List<Datagram> sent = lab.harness.receivedSince(t0);
+        return expect(sent.isEmpty(), sent.size() + " datagram(s) toward the low-order peer",
+                "the target sent to a peer whose key has low order: " + types(sent));
+    }
+
+    static Check.Outcome olderTimestamp(Lab lab) throws Exception {
+        long now = wallNow();
+        boolean current = answered(lab, now);
+        Thread.sleep(100);
+        boolean older = answered(lab, now - 30_000_000_000L);
+        Thread.sleep(100);
+        boolean newer = answered(lab, wallNow() + 1_000_000_000L);
+        return expect(current && !older && newer, "now " + yes(current) + ", 30 s older " + yes(older) + ", newer " + yes(newer),
+                "expected answered, ignored, answered");
+    }
+
+    static boolean answered(Lab lab, long wallNanos) throws Exception {
+        long t0 = lab.harness.now();
+        lab.harness.sendRaw(Lab.HARNESS_PORT, Lab.TARGET_ENDPOINT, CRAFT.initiation(lab.harness.identity(), lab.targetKey, wallNanos));
+        return lab.harness.await(t0, d -> d.type() == TYPE_RESPONSE, QUIET) != null;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.wirelab.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.wirelab.mutants.Mutant;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** MUTATION.md is written and read back the same, and the test run's re-checks cover every kill. */
+class MutationTableTest {
+    private static final List<Mutant> MUTANTS = List.of(new Mutant("a", "fault a", List.of()),
+            new Mutant("b", "fault b | with a bar", List.of()), new Mutant("c", "fault c", List.of()));
+    private static final List<String> CHECKS = List.of("check-x", "check-y", "check-z", "check-w");
+
+    @Test
+    void writtenTablesReadBackWithTheirKills(@TempDir Path dir) throws Exception {
+        List<CheckResult> results = List.of(
+                result("check-x", "a", CheckResult.Status.FAIL), result("check-y", "a", CheckResult.Status.FAIL),
+                result("check-x", "b", CheckResult.Status.PASS), result("check-z", "b", CheckResult.Status.FAIL),
+                result("check-x", "c", CheckResult.Status.PASS), result("check-w", "c", CheckResult.Status.ERROR));
+        MutationTable table = MutationTable.of(MUTANTS, CHECKS.stream().map(MutationTableTest::check).toList(), results);
+        assertEquals(Map.of("a", List.of("check-x", "check-y"), "b", List.of("check-z"), "c", List.of()), table.kills());
+        assertEquals(2, table.killed());
+        assertEquals(List.of("check-w"), table.vacuous(), "w failed no mutant (an ERROR is no kill)");
+        Path file = dir.resolve("MUTATION.md");
+        Files.writeString(file, table.markdown(MUTANTS, results));
+        assertEquals(table.kills(), MutationTable.read(file, CHECKS).kills());
+        assertEquals(true, Files.readString(file).contains("Score: 2 of 3 mutants killed; 3 of 4 checks kill at least one mutant."));
+    }
+
+    @Test
+    void theReChecksCoverEveryKilledMutantAndEveryKillingCheckOnce() {
+        MutationTable table = new MutationTable(new java.util.LinkedHashMap<>(Map.of()), CHECKS);
+        table.kills().put("a", List.of("check-x", "check-y"));
+        table.kills().put("b", List.of("check-x", "check-z"));
+        table.kills().put("c", List.of());
+        assertEquals(Map.of("a", List.of("check-x", "check-y"), "b", List.of("check-x", "check-z")), table.verification());
+    }
+
+    private static CheckResult result(String check, String mutant, CheckResult.Status status) {
+        return new CheckResult(check, "mutant:" + mutant, status, "measured", status == CheckResult.Status.PASS ? "" : "why", 1);
+    }
+
+    private static Check check(String name) {
+        return new Check() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String description() {
+                return name;
+            }
+
+            @Override
+            public Outcome run(Lab lab) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+}
