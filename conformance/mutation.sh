@@ -15,5 +15,4 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 cd "$root"
 exec ./mvnw -B -pl conformance -am verify -Dtest=MutationTest -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dwirelab.mutation=full -Djunit.jupiter.execution.parallel.mode.default=concurrent \
-  -Djunit.jupiter.execution.parallel.config.fixed.parallelism="${PARALLELISM:-3}"
+  -Dwirelab.mutation=full -Dwirelab.mutation.parallelism="${PARALLELISM:-3}"

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,27 +26,35 @@ import picocli.CommandLine.Spec;
             "Check WireGuard implementations from the outside: each target is started fresh for each check,",
             "configured only with `wg` and `ip`, and probed over real UDP by a harness built on wirelab's engine",
             "(handshakes both ways, silence toward bad input, replay, cookies under load, roaming, timers).",
-            "Targets: wirelab (this build's device), wireguard-go (Debian's), kernel (a qemu VM booted here).",
+            "Targets: wirelab (this build's device; wirelab:boringtun runs it on another engine profile),",
+            "wireguard-go (Debian 12's 0.0.20220316), wireguard-go-2023 (Debian trixie's 0.0.20231211, which",
+            ".ci/run fetches), kernel (a qemu VM booted here; kernel:/boot/vmlinuz-VERSION picks the image), and",
+            "any userspace implementation: exec:'COMMAND ARGS… {ifname}' starts it in the target's namespace; it",
+            "must stay in the foreground, create the TUN {ifname} and serve /var/run/wireguard/{ifname}.sock.",
+            "all is wirelab, wireguard-go, wireguard-go-2023 and kernel.",
             "Needs root (namespaces, TUN); the kernel target needs qemu-system-x86 and busybox-static.",
         },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every cell passed or differs as documented", "1:a check failed or could not run", "2:bad usage"},
         footer = {
             "%nExamples:",
-            "  wirelab conformance --target wirelab --quick           the wirelab column without the 2-minute rekey check",
+            "  wirelab conformance --target wirelab --quick           the wirelab column without the slow checks",
             "  wirelab conformance --target all --junit conf.xml --markdown conf.md",
             "  wirelab conformance --target kernel --only replay-window-edges,older-tai64n-ignored",
+            "  wirelab conformance --target 'exec:/usr/local/bin/boringtun-cli -f {ifname}' --quick --junit conf.xml",
             "  wirelab conformance --list                             the checks and what each does",
         })
 final class ConformanceCommand implements Callable<Integer> {
-    @Option(names = "--target", paramLabel = "NAME", defaultValue = "wirelab",
-            description = "wirelab, wireguard-go, kernel or all (default: ${DEFAULT-VALUE})")
-    private String target;
+    @Option(names = "--target", paramLabel = "TARGET", defaultValue = "wirelab", split = ",(?=[a-z-]+(:|,|$))",
+            description = "wirelab, wirelab:PROFILE, wireguard-go, wireguard-go-2023, kernel, kernel:/boot/vmlinuz-VERSION,"
+                    + " 'exec:COMMAND ARGS… {ifname}' or all; several with commas (default: ${DEFAULT-VALUE})")
+    private List<String> target;
 
     @Option(names = "--only", paramLabel = "CHECK[,CHECK…]", split = ",", description = "run only these checks")
     private List<String> only;
 
-    @Option(names = "--quick", description = "leave out the slow checks (rekey after 120 s)")
+    @Option(names = "--quick", description = "leave out the slow checks (minutes each: rekey after 120 s, give-up after"
+            + " 90 s, keypair rejected after 180 s)")
     private boolean quick;
 
     @Option(names = "--junit", paramLabel = "OUT.xml", description = "write the matrix as JUnit XML")
@@ -90,16 +97,16 @@ final class ConformanceCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        Map<String, Target> targets = Conformance.targets();
         List<Target> chosen = new ArrayList<>();
-        if (target.equals("all")) {
-            chosen.addAll(targets.values());
-        } else if (targets.containsKey(target)) {
-            chosen.add(targets.get(target));
-        } else {
-            err.println("wirelab conformance: unknown target '" + target + "': use " + String.join(", ", targets.keySet())
-                    + " or all");
-            return 2;
+        for (String spec : target) {
+            for (String one : spec.equals("all") ? Conformance.ALL : List.of(spec)) {
+                try {
+                    chosen.add(Conformance.target(one));
+                } catch (IllegalArgumentException e) {
+                    err.println("wirelab conformance: " + e.getMessage());
+                    return 2;
+                }
+            }
         }
         List<CheckResult> results = new ArrayList<>();
         for (Target t : chosen) {

@@ -16,8 +16,16 @@ public interface Check {
     /** Runs the check; returns the verdict and what was measured. */
     Outcome run(Lab lab) throws Exception;
 
-    /** What a check says: status, measured value, and for anything but a pass, why. */
-    record Outcome(CheckResult.Status status, String measured, String detail) {
+    /**
+     * What a check says: status, measured value, and for anything but a pass, why. A DIFFERS outcome
+     * names the {@link Differences} key it saw in {@code difference}; the runner keeps it DIFFERS only
+     * for a target declared to have it.
+     */
+    record Outcome(CheckResult.Status status, String measured, String detail, String difference) {
+        public Outcome(CheckResult.Status status, String measured, String detail) {
+            this(status, measured, detail, "");
+        }
+
         public static Outcome pass(String measured) {
             return new Outcome(CheckResult.Status.PASS, measured, "");
         }
@@ -26,8 +34,9 @@ public interface Check {
             return new Outcome(CheckResult.Status.FAIL, measured, why);
         }
 
-        public static Outcome differs(String measured, String why) {
-            return new Outcome(CheckResult.Status.DIFFERS, measured, why);
+        /** The target behaves as {@link Differences} entry {@code difference} says some implementations do. */
+        public static Outcome differs(String difference, String measured, String why) {
+            return new Outcome(CheckResult.Status.DIFFERS, measured, why, difference);
         }
 
         /** Pass when {@code ok}, else fail with {@code why}. */

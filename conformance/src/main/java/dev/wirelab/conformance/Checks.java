@@ -47,6 +47,8 @@ public final class Checks {
                         false, HandshakeChecks::targetResponds),
                 check("handshake-target-initiates", "The target pings the harness: it initiates, the harness answers, all pings come back.",
                         true, HandshakeChecks::targetInitiates),
+                check("initiation-timestamp", "The target's initiation, decrypted by the harness: TAI64N base 2^62 + 10 and nanoseconds rounded down to 2^24 (kernel, wireguard-go).",
+                        true, HandshakeChecks::initiationTimestamp),
                 check("data-both-ways", "Ten pings each way through one session; the target's rx/tx counters grow.",
                         true, HandshakeChecks::dataBothWays),
                 check("silent-to-bad-mac1", "An initiation with a wrong mac1, and one from an unknown static key: no reply at all.",
@@ -108,11 +110,11 @@ public final class Checks {
         return SLOW.contains(c.name());
     }
 
-    private interface Body {
+    interface Body {
         Check.Outcome run(Lab lab) throws Exception;
     }
 
-    private static Check check(String name, String description, boolean targetKnowsHarness, Body body) {
+    static Check check(String name, String description, boolean targetKnowsHarness, Body body) {
         return new Check() {
             @Override
             public String name() {

@@ -22,13 +22,49 @@ import java.util.function.Consumer;
 public final class Conformance {
     private Conformance() {}
 
-    /** Every target this machine can run, by name: fresh objects (the kernel one owns a VM once started). */
-    public static Map<String, Target> targets() {
-        Map<String, Target> m = new LinkedHashMap<>();
-        m.put("wirelab", Target.inNamespace(Implementation.WIRELAB));
-        m.put("wireguard-go", Target.inNamespace(Implementation.WIREGUARD_GO));
-        m.put("kernel", Target.kernel());
-        return m;
+    /** The targets {@code --target all} stands for. */
+    public static final List<String> ALL = List.of("wirelab", "wireguard-go", "wireguard-go-2023", "kernel");
+
+    /** The forms of a target, for help texts and errors. */
+    public static final String FORMS = "wirelab, wirelab:PROFILE (reference, wireguard-go, boringtun), wireguard-go,"
+            + " wireguard-go-2023, kernel, kernel:/boot/vmlinuz-VERSION, 'exec:COMMAND ARGS… {ifname}', or all";
+
+    /**
+     * The target {@code spec} names: a fresh object (the kernel one owns a VM once started), or an
+     * IllegalArgumentException naming the forms.
+     */
+    public static Target target(String spec) {
+        int colon = spec.indexOf(':');
+        String kind = colon < 0 ? spec : spec.substring(0, colon);
+        String arg = colon < 0 ? null : spec.substring(colon + 1);
+        return switch (kind) {
+            case "wirelab" -> {
+                if (arg != null) {
+                    dev.wirelab.engine.Profile.named(arg); // an unknown profile is refused here, not in the device
+                }
+                yield Target.inNamespace(Implementation.wirelab(spec, List.of(), arg, null, null));
+            }
+            case "wireguard-go" -> Target.inNamespace(Implementation.WIREGUARD_GO);
+            case "wireguard-go-2023" -> {
+                if (!Files.isExecutable(Implementation.WIREGUARD_GO_2023_BINARY)) {
+                    throw new IllegalArgumentException("wireguard-go-2023 is not installed: " + Implementation.WIREGUARD_GO_2023_BINARY
+                            + " is missing. `sudo .ci/run` fetches Debian trixie's wireguard-go 0.0.20231211 there.");
+                }
+                yield Target.inNamespace(Implementation.WIREGUARD_GO_2023);
+            }
+            case "kernel" -> {
+                if (arg == null) {
+                    yield Target.kernel();
+                }
+                try {
+                    yield Target.kernel(spec, dev.wirelab.interop.KernelImage.at(Path.of(arg)));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+            }
+            case "exec" -> Target.inNamespace(Implementation.exec(arg == null ? "" : arg));
+            default -> throw new IllegalArgumentException("unknown target '" + spec + "': use " + FORMS);
+        };
     }
 
     /**
@@ -52,7 +88,8 @@ public final class Conformance {
     public static CheckResult runOne(Target target, Check check, Path logDir) {
         long start = System.nanoTime();
         Check.Outcome o;
-        try (Lab lab = Lab.start(target, logDir.resolve(target.name()).resolve(check.name()), check.targetKnowsHarness())) {
+        Path logs = logDir.resolve(target.name().replaceAll("[^A-Za-z0-9._:-]+", "_")).resolve(check.name());
+        try (Lab lab = Lab.start(target, logs, check.targetKnowsHarness())) {
             o = check.run(lab);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -60,8 +97,21 @@ public final class Conformance {
         } catch (Exception e) {
             o = new Check.Outcome(Status.ERROR, "harness error", e.toString());
         }
+        o = judged(target.name(), o);
         return new CheckResult(check.name(), target.name(), o.status(), o.measured(), o.detail(),
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** A DIFFERS outcome stays DIFFERS only where Differences declares it for the target; else FAIL. */
+    static Check.Outcome judged(String target, Check.Outcome o) {
+        if (o.status() != Status.DIFFERS) {
+            return o;
+        }
+        return Differences.declared(target, o.difference())
+                .map(d -> new Check.Outcome(Status.DIFFERS, o.measured(), "declared difference " + d.key() + ": " + d.what()
+                        + " (" + d.source() + ")", d.key()))
+                .orElseGet(() -> new Check.Outcome(Status.FAIL, o.measured(), "an undeclared difference (" + o.difference()
+                        + "): " + o.detail() + "; conformance/DIFFERENCES.md declares which targets may have it", o.difference()));
     }
 
     /** The matrix as a plain-text table: one row per check, one column per target. */

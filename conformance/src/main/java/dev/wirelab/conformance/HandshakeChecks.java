@@ -1,12 +1,14 @@
 package dev.wirelab.conformance;
 
+import static dev.wirelab.conformance.Check.Outcome.differs;
 import static dev.wirelab.conformance.Check.Outcome.expect;
 import static dev.wirelab.conformance.Check.Outcome.fail;
+import static dev.wirelab.conformance.Check.Outcome.pass;
 import static dev.wirelab.conformance.Checks.*;
 
 import dev.wirelab.conformance.HarnessPeer.Datagram;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
 
 /** The handshake both ways, and data through it. */
 final class HandshakeChecks {
@@ -61,5 +63,32 @@ final class HandshakeChecks {
         return expect(early.isEmpty(), early.size() + " transport datagram(s) on the unconfirmed keypair while the target"
                 + " had 3 pings to send", "a responder must not send data before the initiator's first packet confirms the"
                 + " keypair (whitepaper §5.4.7)");
+    }
+
+    static Check.Outcome initiationTimestamp(Lab lab) throws Exception {
+        long before = wallNow();
+        if (lab.target.ping(Lab.HARNESS_TUNNEL, 1) != 1) {
+            return fail("no session", "the target did not initiate a working session");
+        }
+        long after = wallNow();
+        // The harness consumed the target's initiation: its TAI64N is the greatest it has seen from it.
+        byte[][] t = new byte[1][];
+        lab.harness.locked(d -> t[0] = d.peer(lab.targetKey).latestTimestamp().toByteArray());
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(t[0]);
+        long label = b.getLong();
+        int nanos = b.getInt();
+        // The label less the Unix seconds of the wall clock around the handshake: the TAI64N base offset.
+        long offset = label - 0x4000000000000000L - Math.floorDiv(after, 1_000_000_000L);
+        long slack = Math.floorDiv(after, 1_000_000_000L) - Math.floorDiv(before, 1_000_000_000L) + 2;
+        boolean whitened = (nanos & 0xffffff) == 0;
+        String measured = String.format(java.util.Locale.ROOT, "label 2^62 + %d + Unix seconds (±%d s), nanoseconds %d (%s)",
+                offset, slack, nanos, whitened ? "a multiple of 2^24" : "not rounded");
+        if (Math.abs(offset - 10) <= slack && whitened) {
+            return pass(measured);
+        }
+        if (Math.abs(offset - 37) <= slack && !whitened) {
+            return differs("tai64n-boringtun", measured, "boringtun's TAI64N: base 2^62 + 37, nanoseconds not rounded");
+        }
+        return fail(measured, "expected base 2^62 + 10 and nanoseconds rounded down to 2^24 (noise.c tai64n_now)");
     }
 }

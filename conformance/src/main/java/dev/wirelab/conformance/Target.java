@@ -69,13 +69,18 @@ public interface Target {
      * which for the kernel is a new instance (all state is per interface).
      */
     static Target kernel() {
+        return kernel("kernel", null);
+    }
+
+    /** As {@link #kernel()}, booting {@code image} (null: the newest installed), named {@code name}. */
+    static Target kernel(String name, dev.wirelab.interop.KernelImage image) {
         return new Target() {
             private Netns ns;
             private KernelVm vm;
 
             @Override
             public String name() {
-                return "kernel";
+                return name;
             }
 
             @Override
@@ -83,7 +88,7 @@ public interface Target {
                 if (vm == null) {
                     ns = Netns.create("wl-kc-");
                     try {
-                        vm = KernelVm.boot(ns, logDir.getParent());
+                        vm = image == null ? KernelVm.boot(ns, logDir.getParent()) : KernelVm.boot(ns, image, logDir.getParent());
                     } catch (Exception e) {
                         ns.close();
                         ns = null;

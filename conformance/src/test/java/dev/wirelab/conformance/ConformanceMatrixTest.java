@@ -27,7 +27,7 @@ abstract class ConformanceMatrixTest {
     private final List<CheckResult> results = new ArrayList<>();
 
     ConformanceMatrixTest(String name) {
-        this.target = Conformance.targets().get(name);
+        this.target = Conformance.target(name);
     }
 
     @TestFactory

@@ -46,21 +46,8 @@ class MutationTableTest {
     }
 
     private static Check check(String name) {
-        return new Check() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String description() {
-                return name;
-            }
-
-            @Override
-            public Outcome run(Lab lab) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        return Checks.check(name, name, false, lab -> {
+            throw new UnsupportedOperationException();
+        });
     }
 }

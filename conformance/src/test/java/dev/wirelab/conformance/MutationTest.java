@@ -59,24 +59,18 @@ class MutationTest {
         });
         // A survivor of the last full run has no check to run here: MUTATION.md lists it as SURVIVED,
         // and report() names it. Only a full run can turn it into a kill.
-        return Mutants.all().stream().filter(m -> FULL || toVerify.containsKey(m.name()))
-                .map(m -> DynamicTest.dynamicTest(m.name(), () -> {
-            Target target = MutantTarget.of(m, OUT);
-            List<CheckResult> mine = new ArrayList<>();
-            try {
-                if (FULL) {
-                    // Every quick check; the slow ones (minutes each) only for a mutant that survived them all.
-                    run(target, m, Checks.all().stream().filter(c -> !Checks.slow(c)).toList(), mine);
-                    if (mine.stream().noneMatch(r -> r.status() == CheckResult.Status.FAIL)) {
-                        run(target, m, Checks.all().stream().filter(Checks::slow).toList(), mine);
-                    }
-                } else {
-                    run(target, m, toVerify.get(m.name()).stream().map(checks::get).toList(), mine);
-                }
-            } finally {
-                target.close();
-                results.addAll(mine);
-            }
+        List<Mutant> mutants = Mutants.all().stream().filter(m -> FULL || toVerify.containsKey(m.name())).toList();
+        // A full run takes every mutant through every check: PARALLELISM of them at a time, each test
+        // waiting for its own mutant's run. The test run re-checks a few kills each, one mutant at a time.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                FULL ? Integer.getInteger("wirelab.mutation.parallelism", 3) : 1);
+        Map<String, java.util.concurrent.Future<List<CheckResult>>> runs = new java.util.LinkedHashMap<>();
+        for (Mutant m : mutants) {
+            runs.put(m.name(), pool.submit(() -> runMutant(m, FULL ? null : toVerify.get(m.name()))));
+        }
+        pool.shutdown();
+        return mutants.stream().map(m -> DynamicTest.dynamicTest(m.name(), () -> {
+            List<CheckResult> mine = runs.get(m.name()).get();
             List<CheckResult> errors = mine.stream().filter(r -> r.status() == CheckResult.Status.ERROR).toList();
             assertEquals(List.of(), errors, "harness errors are no verdict on the mutant");
             if (FULL) {
@@ -88,6 +82,27 @@ class MutationTest {
                 }
             }
         }));
+    }
+
+    /** Runs {@code m} through {@code names} (null: a full run's checks); its results join the report's. */
+    private List<CheckResult> runMutant(Mutant m, List<String> names) throws Exception {
+        Target target = MutantTarget.of(m, OUT);
+        List<CheckResult> mine = new ArrayList<>();
+        try {
+            if (names == null) {
+                // Every quick check; the slow ones (minutes each) only for a mutant that survived them all.
+                run(target, m, Checks.all().stream().filter(c -> !Checks.slow(c)).toList(), mine);
+                if (mine.stream().noneMatch(r -> r.status() == CheckResult.Status.FAIL)) {
+                    run(target, m, Checks.all().stream().filter(Checks::slow).toList(), mine);
+                }
+            } else {
+                run(target, m, names.stream().map(checks::get).toList(), mine);
+            }
+        } finally {
+            target.close();
+            results.addAll(mine);
+        }
+        return mine;
     }
 
     private static void run(Target target, Mutant m, List<Check> checks, List<CheckResult> into) {

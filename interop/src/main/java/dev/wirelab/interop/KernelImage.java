@@ -45,6 +45,23 @@ public record KernelImage(String version, Path vmlinuz, Path modulesDir) {
     }
 
     /**
+     * The kernel at {@code vmlinuz} (/boot/vmlinuz-VERSION), or an IOException saying why it cannot be
+     * booted here: no such file, or no wireguard module in /lib/modules/VERSION.
+     */
+    public static KernelImage at(Path vmlinuz) throws IOException {
+        String file = vmlinuz.getFileName().toString();
+        if (!file.startsWith("vmlinuz-") || !Files.isReadable(vmlinuz)) {
+            throw new IOException(vmlinuz + ": not a readable /boot/vmlinuz-VERSION");
+        }
+        String version = file.substring("vmlinuz-".length());
+        KernelImage k = new KernelImage(version, vmlinuz, MODULES.resolve(version));
+        if (!k.moduleDependencies().containsKey("wireguard")) {
+            throw new IOException(vmlinuz + ": " + k.modulesDir() + "/modules.dep has no wireguard module");
+        }
+        return k;
+    }
+
+    /**
      * modules.dep as module name (file name without .ko and compression suffix) → its path and the
      * paths it needs; empty if this kernel has no modules.dep.
      */

@@ -41,13 +41,14 @@ public final class WgDevice implements WireguardInterface {
     public static WgDevice start(Netns ns, Implementation implementation, String ifnamePrefix, int listenPort,
             Path logDir) throws IOException, InterruptedException {
         String ifname = Names.interfaceName(ifnamePrefix);
-        Path log = logDir.resolve(implementation.name() + "-" + ifname + ".log");
+        Path log = logDir.resolve(implementation.name().replaceAll("[^A-Za-z0-9._-]+", "_") + "-" + ifname + ".log");
         Files.createDirectories(logDir);
         Proc p = ns.start(implementation.command(ifname), log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
         while (true) {
             if (!p.alive()) {
-                throw new IOException(implementation.name() + " " + ifname + " exited at start: " + p.log());
+                throw new IOException(implementation.name() + " " + ifname + " exited at start with status "
+                        + p.awaitExit(1, TimeUnit.SECONDS) + "; " + CONTRACT + "; its output:\n" + tail(p.log()));
             }
             if (Files.exists(Path.of("/var/run/wireguard", ifname + ".sock"))
                     && ns.tryRun("wg", "show", ifname).ok()) {
@@ -55,8 +56,8 @@ public final class WgDevice implements WireguardInterface {
             }
             if (System.nanoTime() > deadline) {
                 p.stop();
-                throw new IOException(implementation.name() + " " + ifname + " did not answer on its UAPI socket within "
-                        + START_SECONDS + " s: " + p.log());
+                throw new IOException(implementation.name() + " " + ifname + " did not answer on /var/run/wireguard/"
+                        + ifname + ".sock within " + START_SECONDS + " s; " + CONTRACT + "; its output:\n" + tail(p.log()));
             }
             Thread.sleep(25);
         }
@@ -66,6 +67,16 @@ public final class WgDevice implements WireguardInterface {
         d.setPrivateKey(key);
         d.wg("set", ifname, "listen-port", Integer.toString(listenPort));
         return d;
+    }
+
+    /** What a userspace implementation must do to be started here (wireguard.com/xplatform). */
+    private static final String CONTRACT = "expected a program that stays in the foreground, creates the TUN"
+            + " interface it is given and serves its UAPI socket /var/run/wireguard/IFNAME.sock";
+
+    /** The last lines of a log, enough to see why a program stopped. */
+    private static String tail(String log) {
+        List<String> lines = log.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
     }
 
     /** The public key of {@code privateKey}, by `wg pubkey`. */

@@ -28,6 +28,7 @@ public final class Mutants {
     private static final String XAEAD = "dev/wirelab/engine/crypto/XAead";
     private static final String SYMMETRIC_KEY = "dev/wirelab/engine/crypto/SymmetricKey";
     private static final String TAI64N = "dev/wirelab/engine/crypto/Tai64n";
+    private static final String TAI64N_FORMAT = "dev/wirelab/engine/crypto/Tai64n$Format";
     private static final String COOKIE_CHECKER = "dev/wirelab/engine/cookie/CookieChecker";
     private static final String COOKIE_GENERATOR = "dev/wirelab/engine/cookie/CookieGenerator";
     private static final String TOKEN_BUCKET = "dev/wirelab/engine/cookie/TokenBucketRateLimiter";
@@ -49,6 +50,9 @@ public final class Mutants {
             new Mutant("stale-timestamp-accepted", "answers an initiation whose TAI64N timestamp is not newer than the"
                     + " peer's last (a replayed or older initiation)",
                     List.of(new ReplaceResult(HANDSHAKE, "consumeInitiation", TAI64N, "isAfter", 1))),
+            new Mutant("timestamp-not-rounded", "writes initiation timestamps with the clock's nanoseconds as read instead of"
+                    + " rounded down to 2^24 ns, which tells an observer the sender's clock",
+                    List.of(new ReplaceResult(TAI64N, "stamp", TAI64N_FORMAT, "whitenerMask", 0))),
             new Mutant("no-retransmit-jitter", "retransmits initiations every REKEY_TIMEOUT exactly, with no random"
                     + " jitter (peers that lost packets together stay in step)",
                     List.of(new ReturnConstant(DEVICE, "jitter", 0L))),

@@ -97,7 +97,7 @@ class ExternalProgramsTest {
         Files.writeString(file, "# comment\nwg   # keys\nnft optinal # typo\n");
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> read(file));
-        assertEquals(file + ":3: unknown flag 'optinal' (optional, indirect)", e.getMessage());
+        assertEquals(file + ":3: unknown flag 'optinal' (optional, indirect, fetched)", e.getMessage());
         Files.writeString(file, "wg\nwg optional\n");
         e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> read(file));
         assertEquals(file + ":2: wg is listed twice (first on line 1)", e.getMessage());
@@ -116,7 +116,7 @@ class ExternalProgramsTest {
         return problems;
     }
 
-    /** .ci/programs: "PROGRAM [optional] [indirect]  # why", comments and blank lines ignored. */
+    /** .ci/programs: "PROGRAM [optional] [indirect] [fetched]  # why", comments and blank lines ignored. */
     static Map<String, Entry> read(Path file) throws IOException {
         Map<String, Entry> entries = new LinkedHashMap<>();
         List<String> lines = Files.readAllLines(file);
@@ -132,8 +132,9 @@ class ExternalProgramsTest {
                 switch (words[w]) {
                     case "optional" -> optional = true;
                     case "indirect" -> indirect = true;
+                    case "fetched" -> { } // .ci/run's business: where it comes from, not who starts it
                     default -> throw new IllegalArgumentException(file + ":" + (i + 1) + ": unknown flag '" + words[w]
-                            + "' (optional, indirect)");
+                            + "' (optional, indirect, fetched)");
                 }
             }
             Entry previous = entries.putIfAbsent(words[0], new Entry(words[0], optional, indirect, i + 1));
