@@ -7,6 +7,7 @@ import static dev.wirelab.conformance.Check.Outcome.pass;
 import static dev.wirelab.conformance.Checks.*;
 
 import dev.wirelab.conformance.HarnessPeer.Datagram;
+import dev.wirelab.engine.Protocol;
 import java.time.Duration;
 import java.util.List;
 
@@ -90,5 +91,31 @@ final class HandshakeChecks {
             return differs("tai64n-boringtun", measured, "boringtun's TAI64N: base 2^62 + 37, nanoseconds not rounded");
         }
         return fail(measured, "expected base 2^62 + 10 and nanoseconds rounded down to 2^24 (noise.c tai64n_now)");
+    }
+
+    static Check.Outcome forgedResponseIgnored(Lab lab) throws Exception {
+        lab.harness.mode(HarnessPeer.Mode.SILENT);
+        long t0 = lab.harness.now();
+        try (AutoCloseable ping = lab.target.pingInBackground(Lab.HARNESS_TUNNEL, 1)) {
+            Datagram initiation = lab.harness.await(t0, d -> d.type() == TYPE_INITIATION, Duration.ofSeconds(3));
+            if (initiation == null) {
+                return fail("no initiation", "the target did not initiate");
+            }
+            // A response to it (its sender index as receiver) with a valid mac1, whose ephemeral and
+            // encrypted empty payload are random: it cannot decrypt, so no session may begin.
+            byte[] forged = CRAFT.randomBytes(Protocol.RESPONSE_LENGTH, TYPE_RESPONSE);
+            forged[1] = forged[2] = forged[3] = 0;
+            System.arraycopy(initiation.bytes(), 4, forged, 8, 4);
+            CRAFT.macsFor(lab.targetKey).addMacs(forged, new dev.wirelab.engine.Now(System.nanoTime(), wallNow()));
+            long t1 = lab.harness.now();
+            lab.harness.sendRaw(Lab.HARNESS_PORT, Lab.TARGET_ENDPOINT, forged);
+            Datagram retry = lab.harness.await(t1, d -> d.type() == TYPE_INITIATION, Duration.ofSeconds(7));
+            List<Datagram> data = lab.harness.receivedSince(t1).stream().filter(d -> d.type() == TYPE_DATA).toList();
+            return expect(data.isEmpty() && retry != null, data.size() + " transport datagram(s) after the forged response;"
+                    + " retransmitted initiation " + (retry == null ? "none in 7 s" : "after " + ms(retry.monoNanos() - t1)),
+                    "a response that does not decrypt must be ignored: no session, and the initiation is retransmitted");
+        } finally {
+            lab.harness.mode(HarnessPeer.Mode.AUTOPILOT);
+        }
     }
 }

@@ -17,11 +17,7 @@ final class RoutingChecks {
         // A second peer owns 198.51.100.77 (netns.sh does the same): a target that delivers the spoofed
         // packet answers it, and that echo reply routes to the second peer, whose endpoint is a harness
         // port. Without it the reply would have no route and be dropped on output, filter or not.
-        int witnessPort = 51822;
-        lab.harness.openPort(witnessPort);
-        String witness = strangerIdentity().publicKey().base64();
-        lab.target.wg("set", lab.target.ifname(), "peer", witness, "allowed-ips", "198.51.100.77/32",
-                "endpoint", Lab.HARNESS_UNDERLAY + ":" + witnessPort);
+        addWitness(lab, "198.51.100.77/32");
         if (!lab.harnessPings(1)) {
             return fail("no session", "could not establish a session");
         }
@@ -71,5 +67,57 @@ final class RoutingChecks {
         long t0 = lab.harness.now();
         lab.harness.sendRaw(Lab.HARNESS_PORT, Lab.TARGET_ENDPOINT, CRAFT.initiation(lab.harness.identity(), lab.targetKey, wallNanos));
         return lab.harness.await(t0, d -> d.type() == TYPE_RESPONSE, QUIET) != null;
+    }
+
+    static Check.Outcome prefixMovesBetweenPeers(Lab lab) throws Exception {
+        // A second peer takes 198.51.100.1/32, the harness's address: `wg set` moves it (as the kernel's
+        // allowedips.c and wireguard-go's AllowedIPs.Insert do), so the target now routes it there.
+        String witness = addWitness(lab, Lab.HARNESS_TUNNEL + "/32");
+        String allowed = lab.target.wg("show", lab.target.ifname(), "allowed-ips");
+        long t0 = lab.harness.now();
+        lab.target.ping(Lab.HARNESS_TUNNEL, 1);
+        List<Datagram> sent = lab.harness.receivedSince(t0);
+        long toWitness = sent.stream().filter(d -> d.localPort() == WITNESS_PORT).count();
+        long toHarness = sent.stream().filter(d -> d.localPort() == Lab.HARNESS_PORT).count();
+        boolean listed = allowed.lines().anyMatch(l -> l.startsWith(witness) && l.contains(Lab.HARNESS_TUNNEL + "/32"))
+                && allowed.lines().noneMatch(l -> l.startsWith(lab.harness.publicKey().base64()) && l.contains(Lab.HARNESS_TUNNEL + "/32"));
+        return expect(listed && toWitness > 0 && toHarness == 0,
+                "after moving " + Lab.HARNESS_TUNNEL + "/32 to a second peer: " + toWitness + " datagram(s) to it, " + toHarness
+                        + " to the first; `wg show allowed-ips` " + (listed ? "lists it under the second only" : "does NOT list it so"),
+                "a prefix set on another peer moves to that peer, in routing and in `wg show`");
+    }
+
+    static Check.Outcome latestHandshake(Lab lab) throws Exception {
+        long before = Math.floorDiv(wallNow(), 1_000_000_000L);
+        if (!lab.harnessPings(1)) {
+            return fail("no session", "could not establish a session");
+        }
+        long after = Math.floorDiv(wallNow(), 1_000_000_000L);
+        long at = 0;
+        for (String line : lab.target.wg("show", lab.target.ifname(), "latest-handshakes").split("\n")) {
+            if (line.startsWith(lab.harness.publicKey().base64())) {
+                at = Long.parseLong(line.substring(line.indexOf('\t') + 1).strip());
+            }
+        }
+        // The target's clock and ours agree within a few seconds (the kernel target's VM read the host's at
+        // boot, and was 1 s behind once); a target that did not record the handshake says 0.
+        return expect(at >= before - CLOCK_SLACK_S && at <= after + CLOCK_SLACK_S, "latest handshake " + at + " (Unix seconds); the harness's"
+                        + " clock around it " + before + " to " + after,
+                "`wg show latest-handshakes` must give the time of the handshake just made (within " + CLOCK_SLACK_S + " s)");
+    }
+
+    /** How far the target's wall clock may be from the harness's. */
+    private static final long CLOCK_SLACK_S = 5;
+
+    /** The harness port a second peer of the target has as its endpoint: what arrives there went to it. */
+    private static final int WITNESS_PORT = 51822;
+
+    /** Gives the target a second peer (a fresh key nobody holds) with {@code allowedIps}; its public key. */
+    private static String addWitness(Lab lab, String allowedIps) throws Exception {
+        lab.harness.openPort(WITNESS_PORT);
+        String witness = strangerIdentity().publicKey().base64();
+        lab.target.wg("set", lab.target.ifname(), "peer", witness, "allowed-ips", allowedIps,
+                "endpoint", Lab.HARNESS_UNDERLAY + ":" + WITNESS_PORT);
+        return witness;
     }
 }

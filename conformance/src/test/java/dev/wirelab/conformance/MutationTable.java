@@ -18,23 +18,44 @@ import java.util.regex.Pattern;
  * conformance/MUTATION.md: which checks fail which mutant, from a full run of every mutant against
  * every check ({@code conformance/mutation.sh}). The test run re-checks each kill it claims.
  *
- * @param kills  for each mutant, the checks that failed it (empty: it survived)
- * @param checks every check that ran, in the matrix's order
+ * @param kills    for each mutant, the checks that failed it (empty: it survived)
+ * @param checks   every check, in the matrix's order
+ * @param measured for each mutant, what its run measured: one Markdown list item per check
  */
-record MutationTable(Map<String, List<String>> kills, List<String> checks) {
+record MutationTable(Map<String, List<String>> kills, List<String> checks, Map<String, List<String>> measured) {
     static final Path FILE = Path.of("MUTATION.md");
-    private static final Pattern ROW = Pattern.compile("^\\| `([a-z0-9-]+)` \\| .* \\| ((?:`[a-z0-9-]+`(?:, )?)+|SURVIVED) \\|$");
+    private static final Pattern ROW = Pattern.compile("^\\| `([a-z0-9-]+)` \\| .* \\| ((?:`[a-z0-9-]+`(?:, )?)+|SURVIVED|NOT RUN) \\|$");
     private static final Pattern CHECK = Pattern.compile("`([a-z0-9-]+)`");
+
+    private static final Pattern SECTION = Pattern.compile("^### `([a-z0-9-]+)`$");
 
     /** The table of a full run: every mutant's results, FAIL cells being kills. */
     static MutationTable of(List<Mutant> mutants, List<Check> checks, List<CheckResult> results) {
         Map<String, List<String>> kills = new LinkedHashMap<>();
+        Map<String, List<String>> measured = new LinkedHashMap<>();
         for (Mutant m : mutants) {
-            kills.put(m.name(), results.stream()
-                    .filter(r -> r.target().equals("mutant:" + m.name()) && r.status() == CheckResult.Status.FAIL)
-                    .map(CheckResult::check).toList());
+            List<CheckResult> mine = results.stream().filter(r -> r.target().equals("mutant:" + m.name())).toList();
+            kills.put(m.name(), mine.stream().filter(r -> r.status() == CheckResult.Status.FAIL).map(CheckResult::check).toList());
+            measured.put(m.name(), mine.stream().map(r -> "- `" + r.check() + "`: **" + r.status() + "** "
+                    + r.measured().replace("\n", " ") + (r.detail().isEmpty() ? "" : " (" + r.detail().replace("\n", " ") + ")"))
+                    .toList());
         }
-        return new MutationTable(kills, checks.stream().map(Check::name).toList());
+        return new MutationTable(kills, checks.stream().map(Check::name).toList(), measured);
+    }
+
+    /**
+     * This table with the rows of {@code run}'s mutants replaced by that run's (a run of some mutants
+     * only), in the order of {@code mutants}.
+     */
+    MutationTable updatedBy(MutationTable run, List<Mutant> mutants) {
+        Map<String, List<String>> k = new LinkedHashMap<>();
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        for (Mutant mutant : mutants) {
+            MutationTable from = run.kills.containsKey(mutant.name()) ? run : this;
+            k.put(mutant.name(), from.kills.getOrDefault(mutant.name(), List.of()));
+            m.put(mutant.name(), from.measured.getOrDefault(mutant.name(), List.of()));
+        }
+        return new MutationTable(k, run.checks, m);
     }
 
     /**
@@ -74,7 +95,7 @@ record MutationTable(Map<String, List<String>> kills, List<String> checks) {
         return checks.stream().filter(c -> !killing.contains(c)).toList();
     }
 
-    String markdown(List<Mutant> mutants, List<CheckResult> results) {
+    String markdown(List<Mutant> mutants) {
         StringBuilder sb = new StringBuilder("# Mutation table\n\n");
         sb.append("Each mutant is wirelab's device with one deliberate protocol fault (mutants/src/main/java/dev/wirelab/")
                 .append("mutants/Mutants.java),\nmade in its compiled engine as it starts. A conformance check worth running ")
@@ -89,30 +110,28 @@ record MutationTable(Map<String, List<String>> kills, List<String> checks) {
         for (Mutant m : mutants) {
             List<String> k = kills.getOrDefault(m.name(), List.of());
             sb.append("| `").append(m.name()).append("` | ").append(m.fault().replace("|", "\\|")).append(" | ")
-                    .append(k.isEmpty() ? "SURVIVED" : String.join(", ", k.stream().map(c -> "`" + c + "`").toList()))
+                    .append(!k.isEmpty() ? String.join(", ", k.stream().map(c -> "`" + c + "`").toList())
+                            : measured.getOrDefault(m.name(), List.of()).isEmpty() ? "NOT RUN" : "SURVIVED")
                     .append(" |\n");
         }
         sb.append("\nChecks that kill no mutant: ").append(vacuous().isEmpty() ? "none" : String.join(", ", vacuous()))
                 .append(".\n\n## What each mutant's run measured\n\n");
         for (Mutant m : mutants) {
             sb.append("### `").append(m.name()).append("`\n\n");
-            for (CheckResult r : results) {
-                if (r.target().equals("mutant:" + m.name())) {
-                    sb.append("- `").append(r.check()).append("`: **").append(r.status()).append("** ")
-                            .append(r.measured().replace("\n", " "))
-                            .append(r.detail().isEmpty() ? "" : " (" + r.detail().replace("\n", " ") + ")").append('\n');
-                }
-            }
+            measured.getOrDefault(m.name(), List.of()).forEach(line -> sb.append(line).append('\n'));
             sb.append('\n');
         }
         return sb.toString();
     }
 
-    /** Reads the kills back from MUTATION.md's first table. */
+    /** Reads MUTATION.md back: its first table's kills and each mutant's measured lines. */
     static MutationTable read(Path file, List<String> checks) throws IOException {
         Map<String, List<String>> kills = new LinkedHashMap<>();
+        Map<String, List<String>> measured = new LinkedHashMap<>();
+        List<String> section = null;
         for (String line : Files.readAllLines(file)) {
             Matcher row = ROW.matcher(line);
+            Matcher heading = SECTION.matcher(line);
             if (row.matches()) {
                 List<String> by = new ArrayList<>();
                 Matcher c = CHECK.matcher(row.group(2));
@@ -120,8 +139,13 @@ record MutationTable(Map<String, List<String>> kills, List<String> checks) {
                     by.add(c.group(1));
                 }
                 kills.put(row.group(1), by);
+            } else if (heading.matches()) {
+                section = new ArrayList<>();
+                measured.put(heading.group(1), section);
+            } else if (section != null && line.startsWith("- ")) {
+                section.add(line);
             }
         }
-        return new MutationTable(kills, checks);
+        return new MutationTable(kills, checks, measured);
     }
 }

@@ -27,14 +27,22 @@ class MutationTableTest {
         assertEquals(2, table.killed());
         assertEquals(List.of("check-w"), table.vacuous(), "w failed no mutant (an ERROR is no kill)");
         Path file = dir.resolve("MUTATION.md");
-        Files.writeString(file, table.markdown(MUTANTS, results));
-        assertEquals(table.kills(), MutationTable.read(file, CHECKS).kills());
+        Files.writeString(file, table.markdown(MUTANTS));
+        MutationTable back = MutationTable.read(file, CHECKS);
+        assertEquals(table.kills(), back.kills());
+        assertEquals(table.measured(), back.measured());
+        assertEquals(List.of("- `check-x`: **PASS** measured", "- `check-z`: **FAIL** measured (why)"), back.measured().get("b"));
+        // A run of mutant b alone replaces b's row and keeps the others.
+        MutationTable run = MutationTable.of(List.of(MUTANTS.get(1)), CHECKS.stream().map(MutationTableTest::check).toList(),
+                List.of(result("check-x", "b", CheckResult.Status.FAIL)));
+        MutationTable merged = back.updatedBy(run, MUTANTS);
+        assertEquals(Map.of("a", List.of("check-x", "check-y"), "b", List.of("check-x"), "c", List.of()), merged.kills());
         assertEquals(true, Files.readString(file).contains("Score: 2 of 3 mutants killed; 3 of 4 checks kill at least one mutant."));
     }
 
     @Test
     void theReChecksCoverEveryKilledMutantAndEveryKillingCheckOnce() {
-        MutationTable table = new MutationTable(new java.util.LinkedHashMap<>(Map.of()), CHECKS);
+        MutationTable table = new MutationTable(new java.util.LinkedHashMap<>(Map.of()), CHECKS, Map.of());
         table.kills().put("a", List.of("check-x", "check-y"));
         table.kills().put("b", List.of("check-x", "check-z"));
         table.kills().put("c", List.of());

@@ -32,6 +32,9 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MutationTest {
     private static final boolean FULL = "full".equals(System.getProperty("wirelab.mutation"));
+    /** With a full run: only these mutants (comma-separated), their rows replacing the committed table's. */
+    private static final List<String> ONLY = List.of(System.getProperty("wirelab.mutation.only", "").split(",")).stream()
+            .filter(n -> !n.isBlank()).toList();
     private static final Path OUT = Path.of("target", "mutation");
     private final List<CheckResult> results = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Check> checks = Checks.all().stream().collect(Collectors.toMap(Check::name, Function.identity()));
@@ -59,7 +62,8 @@ class MutationTest {
         });
         // A survivor of the last full run has no check to run here: MUTATION.md lists it as SURVIVED,
         // and report() names it. Only a full run can turn it into a kill.
-        List<Mutant> mutants = Mutants.all().stream().filter(m -> FULL || toVerify.containsKey(m.name())).toList();
+        List<Mutant> mutants = Mutants.all().stream().filter(m -> FULL ? ONLY.isEmpty() || ONLY.contains(m.name())
+                : toVerify.containsKey(m.name())).toList();
         // A full run takes every mutant through every check: PARALLELISM of them at a time, each test
         // waiting for its own mutant's run. The test run re-checks a few kills each, one mutant at a time.
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
@@ -118,12 +122,14 @@ class MutationTest {
     void report() throws Exception {
         Files.createDirectories(OUT);
         List<CheckResult> all = List.copyOf(results);
-        MutationTable measured = MutationTable.of(Mutants.all(), Checks.all(), all);
-        String markdown = measured.markdown(Mutants.all(), all);
-        // The test run's own view, beside the committed table; a full run replaces the committed one.
-        Files.writeString(OUT.resolve("MUTATION.md"), markdown);
+        MutationTable measured = MutationTable.of(Mutants.all().stream().filter(m -> all.stream()
+                .anyMatch(r -> r.target().equals("mutant:" + m.name()))).toList(), Checks.all(), all);
+        // The test run's own view, beside the committed table; a full run replaces the committed one
+        // (its rows only, when it ran some mutants).
+        Files.writeString(OUT.resolve("MUTATION.md"), measured.markdown(Mutants.all()));
         if (FULL) {
-            Files.writeString(MutationTable.FILE, markdown);
+            MutationTable before = MutationTable.read(MutationTable.FILE, Checks.all().stream().map(Check::name).toList());
+            Files.writeString(MutationTable.FILE, before.updatedBy(measured, Mutants.all()).markdown(Mutants.all()));
         }
         MutationTable committed = MutationTable.read(MutationTable.FILE, List.copyOf(checks.keySet()));
         System.out.println("mutation (committed table): " + committed.killed() + " of " + committed.kills().size()

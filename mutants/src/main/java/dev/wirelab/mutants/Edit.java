@@ -134,6 +134,45 @@ public sealed interface Edit {
     }
 
     /**
+     * Call {@code only} (1-based) of the void method {@code calleeOwner.callee} in the method is not
+     * made: its receiver and arguments are popped instead.
+     */
+    record RemoveCall(String owner, String method, String calleeOwner, String callee, int only) implements Edit {
+        @Override
+        public String describe() {
+            return "in " + simple(owner) + "." + method + "(), call " + only + " of " + simple(calleeOwner) + "." + callee
+                    + "() is not made";
+        }
+
+        @Override
+        public CodeTransform transform(CodeModel code, int[] changes) {
+            int[] seen = {0};
+            return (cb, e) -> {
+                if (e instanceof InvokeInstruction i && i.owner().asInternalName().equals(calleeOwner)
+                        && i.name().equalsString(callee) && ++seen[0] == only) {
+                    MethodTypeDesc type = i.typeSymbol();
+                    if (!type.returnType().descriptorString().equals("V")) {
+                        throw new IllegalStateException(describe() + ": only a void call can be left out");
+                    }
+                    changes[0]++;
+                    for (int a = type.parameterCount() - 1; a >= 0; a--) {
+                        if (kind(type.parameterType(a)).slotSize() == 2) {
+                            cb.pop2();
+                        } else {
+                            cb.pop();
+                        }
+                    }
+                    if (i.opcode() != Opcode.INVOKESTATIC) {
+                        cb.pop(); // the receiver
+                    }
+                } else {
+                    cb.with(e);
+                }
+            };
+        }
+    }
+
+    /**
      * Where the method reads the length of array {@code from} ({@code from.length}), it reads the
      * length of {@code to} instead (both local variables, named as in the source).
      */

@@ -2,6 +2,7 @@ package dev.wirelab.mutants;
 
 import dev.wirelab.mutants.Edit.InsertCall;
 import dev.wirelab.mutants.Edit.Redirect;
+import dev.wirelab.mutants.Edit.RemoveCall;
 import dev.wirelab.mutants.Edit.ReplaceResult;
 import dev.wirelab.mutants.Edit.ReturnConstant;
 import dev.wirelab.mutants.Edit.SwapConstant;
@@ -33,6 +34,9 @@ public final class Mutants {
     private static final String COOKIE_GENERATOR = "dev/wirelab/engine/cookie/CookieGenerator";
     private static final String TOKEN_BUCKET = "dev/wirelab/engine/cookie/TokenBucketRateLimiter";
     private static final String ALLOWED_IPS = "dev/wirelab/engine/allowedips/AllowedIps";
+    private static final String TRIE = "dev/wirelab/engine/allowedips/Trie";
+    private static final String PEER = "dev/wirelab/engine/device/Peer";
+    private static final String NOW = "dev/wirelab/engine/Now";
     /** Device.roam(Peer, Endpoint, Effects). */
     private static final String ROAM = "(Ldev/wirelab/engine/device/Peer;Ldev/wirelab/engine/Endpoint;"
             + "Ldev/wirelab/engine/device/Effects;)V";
@@ -59,6 +63,9 @@ public final class Mutants {
             new Mutant("retransmit-after-3s", "retransmits an unanswered initiation after 3 s instead of REKEY_TIMEOUT"
                     + " (5 s)",
                     List.of(new SwapConstant(DEVICE, "handshakeInitiated", 5 * SECOND, 3 * SECOND))),
+            new Mutant("initiation-per-packet", "sends an initiation for every packet waiting for a session, instead of at"
+                    + " most one per REKEY_TIMEOUT",
+                    List.of(new ReplaceResult(DEVICE, "sendQueuedInitiation", NOW, "hasExpired", 1))),
             new Mutant("never-gives-up", "keeps retransmitting initiations past REKEY_ATTEMPT_TIME (90 s)",
                     List.of(new SwapConstant(DEVICE, "expiredRetransmitHandshake", 18, 1_000_000))),
             new Mutant("keepalive-after-15s", "sends the passive keepalive 15 s after unanswered data instead of"
@@ -95,6 +102,9 @@ public final class Mutants {
             new Mutant("under-load-accepts-any-mac2", "under load, answers initiations whose mac2 is missing or wrong"
                     + " instead of sending a cookie reply",
                     List.of(new ReplaceResult(COOKIE_CHECKER, "validate", COOKIE_GENERATOR, "equalMacs", 1, 2))),
+            new Mutant("accepts-undecryptable-response", "begins a session on a response whose encrypted empty payload does"
+                    + " not decrypt (a forged response)",
+                    List.of(new ReplaceResult(NOISE, "consumeResponse", NOISE_TOKENS, "decrypt", "zeros:0"))),
             new Mutant("accepts-forged-cookie-reply", "takes a cookie reply whose tag does not verify (its cookie: zeros)",
                     List.of(new ReplaceResult(COOKIE_GENERATOR, "consumeReply", XAEAD, "open", "zeros:16"))),
             new Mutant("ignores-preshared-key", "mixes an all-zero key in the psk step whatever preshared key is set",
@@ -111,6 +121,11 @@ public final class Mutants {
             new Mutant("counts-plaintext-bytes", "counts the plaintext packet instead of the datagram in the sent bytes"
                     + " that `wg show transfer` reports",
                     List.of(new SwapLength(DEVICE, "sendStaged", "datagram", "packet"))),
+            new Mutant("moved-prefix-keeps-its-owner", "`wg set … allowed-ips` of a prefix another peer has leaves it routed"
+                    + " to that peer instead of moving it",
+                    List.of(new RemoveCall(ALLOWED_IPS, "insert", TRIE, "setPeer", 1))),
+            new Mutant("no-latest-handshake", "`wg show latest-handshakes` says 0 (never) after a handshake",
+                    List.of(new ReturnConstant(PEER, "lastHandshakeWallNanos", 0L))),
             new Mutant("no-initiation-rate-limit", "under load, answers any number of initiations with a valid mac2 from"
                     + " one source (no 20/s, burst 5 limit)",
                     List.of(new ReturnConstant(TOKEN_BUCKET, "allow", 1))));
