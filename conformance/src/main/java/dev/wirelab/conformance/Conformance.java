@@ -88,7 +88,7 @@ public final class Conformance {
     public static CheckResult runOne(Target target, Check check, Path logDir) {
         long start = System.nanoTime();
         Check.Outcome o;
-        Path logs = logDir.resolve(target.name().replaceAll("[^A-Za-z0-9._:-]+", "_")).resolve(check.name());
+        Path logs = logDir.resolve(fileName(target.name())).resolve(check.name());
         try (Lab lab = Lab.start(target, logs, check.targetKnowsHarness())) {
             o = check.run(lab);
         } catch (InterruptedException e) {
@@ -100,6 +100,11 @@ public final class Conformance {
         o = judged(target.name(), o);
         return new CheckResult(check.name(), target.name(), o.status(), o.measured(), o.detail(),
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** A target's name as one file name: an exec: target's command has slashes and spaces. */
+    public static String fileName(String target) {
+        return target.replaceAll("[^A-Za-z0-9._:-]+", "_");
     }
 
     /** A DIFFERS outcome stays DIFFERS only where Differences declares it for the target; else FAIL. */

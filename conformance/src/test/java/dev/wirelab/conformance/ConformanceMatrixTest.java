@@ -48,7 +48,7 @@ abstract class ConformanceMatrixTest {
     void report() throws Exception {
         target.close();
         java.nio.file.Files.createDirectories(OUT);
-        java.nio.file.Files.writeString(OUT.resolve(target.name() + ".md"), Conformance.markdown(results,
+        java.nio.file.Files.writeString(OUT.resolve(Conformance.fileName(target.name()) + ".md"), Conformance.markdown(results,
                 Checks.all().stream().filter(c -> !Checks.slow(c)).toList()));
         System.out.println(Conformance.table(results));
     }

@@ -43,6 +43,14 @@ public final class Mutants {
     private static final long SECOND = 1_000_000_000L;
 
     private static final List<Mutant> ALL = List.of(
+            new Mutant("never-answers-initiations", "consumes initiations but never sends the response",
+                    List.of(new ReturnConstant(DEVICE, "sendResponse", null))),
+            new Mutant("never-initiates", "never sends an initiation: data for a peer without a session waits for ever",
+                    List.of(new ReturnConstant(DEVICE, "sendQueuedInitiation", null))),
+            new Mutant("never-roams", "never moves a peer's endpoint, not even to learn it from the peer's first initiation",
+                    List.of(new ReturnConstant(DEVICE, "roam", null))),
+            new Mutant("counts-no-received-bytes", "`wg show transfer` says 0 bytes received, whatever arrived",
+                    List.of(new ReturnConstant(PEER, "rxBytes", 0L))),
             new Mutant("no-inner-source-filter", "delivers a decrypted packet whose source address the sending peer"
                     + " does not own (inbound cryptokey routing skipped)",
                     List.of(new ReplaceResult(DEVICE, "deliverInbound", ALLOWED_IPS, "lookupSource", "local:peer"))),
@@ -68,6 +76,9 @@ public final class Mutants {
                     List.of(new ReplaceResult(DEVICE, "sendQueuedInitiation", NOW, "hasExpired", 1))),
             new Mutant("never-gives-up", "keeps retransmitting initiations past REKEY_ATTEMPT_TIME (90 s)",
                     List.of(new SwapConstant(DEVICE, "expiredRetransmitHandshake", 18, 1_000_000))),
+            new Mutant("new-handshake-after-20s", "after data it sent went unanswered, starts a new handshake after 20 s"
+                    + " instead of KEEPALIVE_TIMEOUT + REKEY_TIMEOUT (15 s)",
+                    List.of(new SwapConstant(DEVICE, "dataSent", 10 * SECOND, 15 * SECOND))),
             new Mutant("keepalive-after-15s", "sends the passive keepalive 15 s after unanswered data instead of"
                     + " KEEPALIVE_TIMEOUT (10 s)",
                     List.of(new SwapConstant(DEVICE, "dataReceived", 10 * SECOND, 15 * SECOND))),
