@@ -197,4 +197,28 @@ public final class Checks {
         return dev.wirelab.engine.noise.StaticIdentity.of(dev.wirelab.engine.crypto.Crypto.fastest().x25519(),
                 dev.wirelab.engine.crypto.PrivateKey.of(CRAFT.randomBytes(32, -1)));
     }
+
+    /** What a check does with the target's initiation, which the harness has not answered. */
+    interface Answer {
+        Check.Outcome to(Datagram initiation) throws Exception;
+    }
+
+    /**
+     * Plays dead, gives the target one packet for the harness, and hands its initiation to {@code
+     * answer} (which may send anything back); FAIL when no initiation comes in 3 s. One packet only: a
+     * silent harness then sees the initiation retransmitted every REKEY_TIMEOUT, nothing more.
+     */
+    static Check.Outcome answerTheTargetsInitiation(Lab lab, Answer answer) throws Exception {
+        lab.harness.mode(HarnessPeer.Mode.SILENT);
+        long t0 = lab.harness.now();
+        try (AutoCloseable ping = lab.target.pingInBackground(Lab.HARNESS_TUNNEL, 1)) {
+            Datagram initiation = lab.harness.await(t0, d -> d.type() == TYPE_INITIATION, Duration.ofSeconds(3));
+            if (initiation == null) {
+                return Check.Outcome.fail("no initiation", "the target did not initiate");
+            }
+            return answer.to(initiation);
+        } finally {
+            lab.harness.mode(HarnessPeer.Mode.AUTOPILOT);
+        }
+    }
 }

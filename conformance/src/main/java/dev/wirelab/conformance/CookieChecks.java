@@ -153,14 +153,7 @@ final class CookieChecks {
     }
 
     static Check.Outcome forgedCookieIgnored(Lab lab) throws Exception {
-        lab.harness.mode(HarnessPeer.Mode.SILENT);
-        long t0 = lab.harness.now();
-        // One packet: the target initiates, and retransmits REKEY_TIMEOUT later since nobody answers.
-        try (AutoCloseable ping = lab.target.pingInBackground(Lab.HARNESS_TUNNEL, 1)) {
-            Datagram first = lab.harness.await(t0, d -> d.type() == TYPE_INITIATION, Duration.ofSeconds(3));
-            if (first == null) {
-                return fail("no initiation", "the target did not initiate");
-            }
+        return answerTheTargetsInitiation(lab, first -> {
             // A cookie reply to that initiation (its sender index) whose sealed cookie is random bytes.
             byte[] forged = CRAFT.randomBytes(64, TYPE_COOKIE);
             forged[1] = forged[2] = forged[3] = 0;
@@ -173,8 +166,6 @@ final class CookieChecks {
             boolean zero = allZero(Arrays.copyOfRange(retry.bytes(), Initiation.OFFSET_MAC2, Initiation.OFFSET_MAC2 + 16));
             return expect(zero, "next initiation's mac2 " + (zero ? "zero" : "NON-ZERO"),
                     "a cookie reply that does not decrypt must be ignored: no mac2 from its cookie");
-        } finally {
-            lab.harness.mode(HarnessPeer.Mode.AUTOPILOT);
-        }
+        });
     }
 }

@@ -94,13 +94,7 @@ final class HandshakeChecks {
     }
 
     static Check.Outcome forgedResponseIgnored(Lab lab) throws Exception {
-        lab.harness.mode(HarnessPeer.Mode.SILENT);
-        long t0 = lab.harness.now();
-        try (AutoCloseable ping = lab.target.pingInBackground(Lab.HARNESS_TUNNEL, 1)) {
-            Datagram initiation = lab.harness.await(t0, d -> d.type() == TYPE_INITIATION, Duration.ofSeconds(3));
-            if (initiation == null) {
-                return fail("no initiation", "the target did not initiate");
-            }
+        return answerTheTargetsInitiation(lab, initiation -> {
             // A response to it (its sender index as receiver) with a valid mac1, whose ephemeral and
             // encrypted empty payload are random: it cannot decrypt, so no session may begin.
             byte[] forged = CRAFT.randomBytes(Protocol.RESPONSE_LENGTH, TYPE_RESPONSE);
@@ -114,8 +108,6 @@ final class HandshakeChecks {
             return expect(data.isEmpty() && retry != null, data.size() + " transport datagram(s) after the forged response;"
                     + " retransmitted initiation " + (retry == null ? "none in 7 s" : "after " + ms(retry.monoNanos() - t1)),
                     "a response that does not decrypt must be ignored: no session, and the initiation is retransmitted");
-        } finally {
-            lab.harness.mode(HarnessPeer.Mode.AUTOPILOT);
-        }
+        });
     }
 }
