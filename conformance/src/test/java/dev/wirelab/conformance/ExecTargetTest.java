@@ -27,7 +27,8 @@ class ExecTargetTest {
 
     @Test
     void aProgramThatNeverServesItsSocketIsAnErrorAfterTheStartTimeout() {
-        CheckResult r = Conformance.runOne(Conformance.target("exec:sleep 60 {ifname}"), check, logs);
+        // sh runs `sleep 60` with the interface name as its $0: it stays up and never serves a socket.
+        CheckResult r = Conformance.runOne(Conformance.target("exec:sh -c 'sleep 60' {ifname}"), check, logs);
         assertEquals(CheckResult.Status.ERROR, r.status(), r.toString());
         assertTrue(r.detail().matches("(?s).*did not answer on /var/run/wireguard/\\S+\\.sock within 30 s; expected a program"
                 + " that stays in the foreground.*"), r.detail());
@@ -39,5 +40,12 @@ class ExecTargetTest {
                 () -> Conformance.target("exec:wireguard-go -f"));
         assertEquals("exec:COMMAND needs {ifname} where the interface name goes, e.g. 'exec:wireguard-go -f {ifname}'",
                 e.getMessage());
+    }
+
+    @Test
+    void quotesKeepSpacesInOneWord() {
+        assertEquals(java.util.List.of("sh", "-c", "sleep 60", "{ifname}", "a b"),
+                dev.wirelab.interop.Implementation.words(" sh -c 'sleep 60'  {ifname} \"a b\" "));
+        assertThrows(IllegalArgumentException.class, () -> Conformance.target("exec:sh -c 'sleep {ifname}"));
     }
 }

@@ -51,16 +51,55 @@ public interface Implementation {
     /**
      * Any program that follows the cross-platform userspace contract (wireguard.com/xplatform): it
      * runs in the foreground, creates the TUN interface named by its argument {@code {ifname}} and
-     * serves /var/run/wireguard/IFNAME.sock. {@code template} is split at spaces; each "{ifname}" in it
-     * becomes the interface name. Named "exec:" + the template.
+     * serves /var/run/wireguard/IFNAME.sock. {@code template} is split into words ({@link #words}); each
+     * "{ifname}" in them becomes the interface name. Named "exec:" + the template.
      */
     static Implementation exec(String template) {
-        List<String> words = List.of(template.strip().split("\\s+"));
         if (template.isBlank() || !template.contains("{ifname}")) {
             throw new IllegalArgumentException("exec:COMMAND needs {ifname} where the interface name goes, e.g."
                     + " 'exec:wireguard-go -f {ifname}'");
         }
+        List<String> words = words(template);
         return of("exec:" + template.strip(), ifname -> words.stream().map(w -> w.replace("{ifname}", ifname)).toList());
+    }
+
+    /**
+     * {@code text} split at spaces, as a shell would for plain words: single or double quotes keep
+     * spaces inside one word ({@code sh -c 'sleep 60' {ifname}}); nothing else is special.
+     */
+    static List<String> words(String text) {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        boolean inWord = false;
+        char quote = 0;
+        for (char c : text.toCharArray()) {
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else {
+                    word.append(c);
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                word.append(c);
+                inWord = true;
+            }
+        }
+        if (quote != 0) {
+            throw new IllegalArgumentException("exec:" + text + ": a quote (" + quote + ") is not closed");
+        }
+        if (inWord) {
+            words.add(word.toString());
+        }
+        return words;
     }
 
     /**
