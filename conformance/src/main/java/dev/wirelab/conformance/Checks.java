@@ -2,6 +2,8 @@ package dev.wirelab.conformance;
 
 import dev.wirelab.conformance.HarnessPeer.Datagram;
 import dev.wirelab.engine.Protocol;
+import dev.wirelab.engine.message.MessageCodec;
+import dev.wirelab.engine.message.TransportData;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -220,5 +222,10 @@ public final class Checks {
         } finally {
             lab.harness.mode(HarnessPeer.Mode.AUTOPILOT);
         }
+    }
+
+    /** The receiver index of a transport data message. */
+    static int receiver(Datagram data) {
+        return MessageCodec.readInt(data.bytes(), TransportData.OFFSET_RECEIVER);
     }
 }

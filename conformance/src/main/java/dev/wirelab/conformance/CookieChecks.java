@@ -6,6 +6,7 @@ import static dev.wirelab.conformance.Checks.*;
 
 import dev.wirelab.conformance.HarnessPeer.Datagram;
 import dev.wirelab.engine.cookie.CookieGenerator;
+import dev.wirelab.engine.message.CookieReply;
 import dev.wirelab.engine.message.Initiation;
 import java.time.Duration;
 import java.util.Arrays;
@@ -157,7 +158,7 @@ final class CookieChecks {
             // A cookie reply to that initiation (its sender index) whose sealed cookie is random bytes.
             byte[] forged = CRAFT.randomBytes(64, TYPE_COOKIE);
             forged[1] = forged[2] = forged[3] = 0;
-            System.arraycopy(first.bytes(), 4, forged, 4, 4);
+            System.arraycopy(first.bytes(), Initiation.OFFSET_SENDER, forged, CookieReply.OFFSET_RECEIVER, 4);
             lab.harness.sendRaw(Lab.HARNESS_PORT, Lab.TARGET_ENDPOINT, forged);
             Datagram retry = lab.harness.await(first.monoNanos() + 1, d -> d.type() == TYPE_INITIATION, Duration.ofSeconds(7));
             if (retry == null) {

@@ -8,6 +8,9 @@ import static dev.wirelab.conformance.Checks.*;
 
 import dev.wirelab.conformance.HarnessPeer.Datagram;
 import dev.wirelab.engine.Protocol;
+import dev.wirelab.engine.message.Initiation;
+import dev.wirelab.engine.message.MessageCodec;
+import dev.wirelab.engine.message.Response;
 import java.time.Duration;
 import java.util.List;
 
@@ -36,10 +39,9 @@ final class HandshakeChecks {
             fromHarness += lab.harnessPings(seq) ? 1 : 0;
         }
         int fromTarget = lab.target.ping(Lab.HARNESS_TUNNEL, 10);
-        String transfer = lab.target.wg("show", lab.target.ifname(), "transfer").strip();
-        String[] f = transfer.split("\t");
-        long rx = Long.parseLong(f[1]);
-        long tx = Long.parseLong(f[2]);
+        long[] transfer = lab.targetTransfer();
+        long rx = transfer[0];
+        long tx = transfer[1];
         return expect(fromHarness == 10 && fromTarget == 10 && rx > 0 && tx > 0,
                 "harness->target " + fromHarness + "/10, target->harness " + fromTarget + "/10, target rx " + rx + " B tx " + tx + " B",
                 "every ping must come back and the counters must move");
@@ -49,7 +51,7 @@ final class HandshakeChecks {
         // An initiation made outside the harness's Device: the Device will not confirm the session,
         // so the target's new keypair stays unconfirmed for as long as we watch.
         byte[] initiation = CRAFT.initiation(lab.harness.identity(), lab.targetKey, wallNow());
-        byte[] ourIndex = java.util.Arrays.copyOfRange(initiation, 4, 8);
+        int ourIndex = MessageCodec.readInt(initiation, Initiation.OFFSET_SENDER);
         long t0 = lab.harness.now();
         lab.harness.sendRaw(Lab.HARNESS_PORT, Lab.TARGET_ENDPOINT, initiation);
         Datagram response = lab.harness.await(t0, d -> d.type() == TYPE_RESPONSE, java.time.Duration.ofSeconds(3));
@@ -59,7 +61,7 @@ final class HandshakeChecks {
         // Now the target has data for the harness: 3 pings.
         lab.target.ping(Lab.HARNESS_TUNNEL, 3);
         List<Datagram> early = lab.harness.receivedSince(t0).stream()
-                .filter(d -> d.type() == TYPE_DATA && java.util.Arrays.equals(java.util.Arrays.copyOfRange(d.bytes(), 4, 8), ourIndex))
+                .filter(d -> d.type() == TYPE_DATA && receiver(d) == ourIndex)
                 .toList();
         return expect(early.isEmpty(), early.size() + " transport datagram(s) on the unconfirmed keypair while the target"
                 + " had 3 pings to send", "a responder must not send data before the initiator's first packet confirms the"
@@ -99,7 +101,7 @@ final class HandshakeChecks {
             // encrypted empty payload are random: it cannot decrypt, so no session may begin.
             byte[] forged = CRAFT.randomBytes(Protocol.RESPONSE_LENGTH, TYPE_RESPONSE);
             forged[1] = forged[2] = forged[3] = 0;
-            System.arraycopy(initiation.bytes(), 4, forged, 8, 4);
+            System.arraycopy(initiation.bytes(), Initiation.OFFSET_SENDER, forged, Response.OFFSET_RECEIVER, 4);
             CRAFT.macsFor(lab.targetKey).addMacs(forged, new dev.wirelab.engine.Now(System.nanoTime(), wallNow()));
             long t1 = lab.harness.now();
             lab.harness.sendRaw(Lab.HARNESS_PORT, Lab.TARGET_ENDPOINT, forged);

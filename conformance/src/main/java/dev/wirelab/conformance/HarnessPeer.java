@@ -123,20 +123,18 @@ public final class HarnessPeer implements AutoCloseable {
         for (String p : allowedIps) {
             prefixes.add(Prefix.parse(p));
         }
-        PeerEdit edit = PeerEdit.add(target, endpoint == null ? null : toEndpoint(endpoint), prefixes.toArray(Prefix[]::new));
-        lock.lock();
-        try {
-            device.apply(DeviceEdit.peers(edit), clock.get(), effects);
-        } finally {
-            lock.unlock();
-        }
+        apply(PeerEdit.add(target, endpoint == null ? null : toEndpoint(endpoint), prefixes.toArray(Prefix[]::new)));
     }
 
     /** Gives the harness's peer {@code target} the preshared key {@code psk}. */
     public void presharedKey(PublicKey target, dev.wirelab.engine.crypto.SymmetricKey psk) {
+        apply(PeerEdit.add(target, null).withPresharedKey(psk));
+    }
+
+    private void apply(PeerEdit edit) {
         lock.lock();
         try {
-            device.apply(DeviceEdit.peers(PeerEdit.add(target, null).withPresharedKey(psk)), clock.get(), effects);
+            device.apply(DeviceEdit.peers(edit), clock.get(), effects);
         } finally {
             lock.unlock();
         }

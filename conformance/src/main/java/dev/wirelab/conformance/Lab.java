@@ -64,25 +64,30 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    /** What `wg show IF endpoints` says of the harness. */
-    public String targetSeesHarnessAt() throws java.io.IOException {
-        for (String line : target.wg("show", target.ifname(), "endpoints").split("\n")) {
+    /** What `wg show IF FIELD` says of the harness: the text after its key, or null when it is no peer. */
+    public String targetShows(String field) throws java.io.IOException {
+        for (String line : target.wg("show", target.ifname(), field).split("\n")) {
             if (line.startsWith(harness.publicKey().base64())) {
                 return line.substring(line.indexOf('\t') + 1).strip();
             }
         }
-        return "(no such peer)";
+        return null;
+    }
+
+    /** What `wg show IF endpoints` says of the harness. */
+    public String targetSeesHarnessAt() throws java.io.IOException {
+        String endpoint = targetShows("endpoints");
+        return endpoint == null ? "(no such peer)" : endpoint;
     }
 
     /** What `wg show IF transfer` says of the harness: {received, sent} bytes. */
     public long[] targetTransfer() throws java.io.IOException {
-        for (String line : target.wg("show", target.ifname(), "transfer").split("\n")) {
-            if (line.startsWith(harness.publicKey().base64())) {
-                String[] f = line.split("\t");
-                return new long[] {Long.parseLong(f[1].strip()), Long.parseLong(f[2].strip())};
-            }
+        String transfer = targetShows("transfer");
+        if (transfer == null) {
+            throw new java.io.IOException("the target has no peer " + harness.publicKey().base64());
         }
-        throw new java.io.IOException("the target has no peer " + harness.publicKey().base64());
+        String[] f = transfer.split("\t");
+        return new long[] {Long.parseLong(f[0].strip()), Long.parseLong(f[1].strip())};
     }
 
     /** Harness pings the target through the tunnel; true when the reply came back within 3 s. */

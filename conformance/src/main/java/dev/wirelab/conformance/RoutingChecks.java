@@ -93,12 +93,8 @@ final class RoutingChecks {
             return fail("no session", "could not establish a session");
         }
         long after = Math.floorDiv(wallNow(), 1_000_000_000L);
-        long at = 0;
-        for (String line : lab.target.wg("show", lab.target.ifname(), "latest-handshakes").split("\n")) {
-            if (line.startsWith(lab.harness.publicKey().base64())) {
-                at = Long.parseLong(line.substring(line.indexOf('\t') + 1).strip());
-            }
-        }
+        String shown = lab.targetShows("latest-handshakes");
+        long at = shown == null ? 0 : Long.parseLong(shown);
         // The target's clock and ours agree within a few seconds (the kernel target's VM read the host's at
         // boot, and was 1 s behind once); a target that did not record the handshake says 0.
         return expect(at >= before - CLOCK_SLACK_S && at <= after + CLOCK_SLACK_S, "latest handshake " + at + " (Unix seconds); the harness's"

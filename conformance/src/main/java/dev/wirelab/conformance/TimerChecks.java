@@ -5,7 +5,6 @@ import static dev.wirelab.conformance.Check.Outcome.fail;
 import static dev.wirelab.conformance.Checks.*;
 
 import dev.wirelab.conformance.HarnessPeer.Datagram;
-import java.util.Arrays;
 import dev.wirelab.sim.Icmp;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -199,7 +198,7 @@ final class TimerChecks {
         long bornBefore = lab.harness.receivedSince(t0).stream().filter(d -> d.type() == TYPE_RESPONSE).findFirst()
                 .map(Datagram::monoNanos).orElseThrow();
         Datagram reply = lab.harness.receivedSince(t0).stream().filter(d -> d.type() == TYPE_DATA).findFirst().orElseThrow();
-        byte[] ourIndex = Arrays.copyOfRange(reply.bytes(), 4, 8);
+        int ourIndex = receiver(reply);
         // One echo request sealed now on this session, to be sent once the keypair is past REJECT_AFTER_TIME.
         lab.harness.holdSends(true);
         lab.harness.sendEcho(Lab.HARNESS_TUNNEL_BYTES, Lab.TARGET_TUNNEL_BYTES, 500);
@@ -218,7 +217,7 @@ final class TimerChecks {
             after = lab.targetTransfer();
         }
         List<Long> onOld = lab.harness.receivedSince(t0).stream()
-                .filter(d -> d.type() == TYPE_DATA && Arrays.equals(Arrays.copyOfRange(d.bytes(), 4, 8), ourIndex))
+                .filter(d -> d.type() == TYPE_DATA && receiver(d) == ourIndex)
                 .map(Datagram::monoNanos).toList();
         double lastSent = seconds(onOld.getLast() - bornBefore);
         boolean sentLate = lastSent > 180 + LATE_SLACK_S;

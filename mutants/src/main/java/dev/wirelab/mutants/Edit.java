@@ -110,15 +110,9 @@ public sealed interface Edit {
             int[] seen = {0};
             return (cb, e) -> {
                 cb.with(e);
-                if (e instanceof InvokeInstruction i && i.owner().asInternalName().equals(calleeOwner)
-                        && i.name().equalsString(callee) && (++seen[0] == only || only == 0)) {
+                if (e instanceof InvokeInstruction i && calls(i, calleeOwner, callee) && (++seen[0] == only || only == 0)) {
                     changes[0]++;
-                    TypeKind result = kind(i.typeSymbol().returnType());
-                    if (result.slotSize() == 2) {
-                        cb.pop2();
-                    } else {
-                        cb.pop();
-                    }
+                    pop(cb, i.typeSymbol().returnType());
                     switch (replacement) {
                         case String s when s.startsWith("local:") -> load(cb, local(locals, s.substring(6), this));
                         case String s when s.startsWith("zeros:") -> {
@@ -148,19 +142,14 @@ public sealed interface Edit {
         public CodeTransform transform(CodeModel code, int[] changes) {
             int[] seen = {0};
             return (cb, e) -> {
-                if (e instanceof InvokeInstruction i && i.owner().asInternalName().equals(calleeOwner)
-                        && i.name().equalsString(callee) && ++seen[0] == only) {
+                if (e instanceof InvokeInstruction i && calls(i, calleeOwner, callee) && ++seen[0] == only) {
                     MethodTypeDesc type = i.typeSymbol();
                     if (!type.returnType().descriptorString().equals("V")) {
                         throw new IllegalStateException(describe() + ": only a void call can be left out");
                     }
                     changes[0]++;
                     for (int a = type.parameterCount() - 1; a >= 0; a--) {
-                        if (kind(type.parameterType(a)).slotSize() == 2) {
-                            cb.pop2();
-                        } else {
-                            cb.pop();
-                        }
+                        pop(cb, type.parameterType(a));
                     }
                     if (i.opcode() != Opcode.INVOKESTATIC) {
                         cb.pop(); // the receiver
@@ -235,8 +224,7 @@ public sealed interface Edit {
         public CodeTransform transform(CodeModel code, int[] changes) {
             Map<String, LocalVariable> locals = locals(code);
             return (cb, e) -> {
-                if (changes[0] == 0 && e instanceof InvokeInstruction i && i.owner().asInternalName().equals(beforeOwner)
-                        && i.name().equalsString(before)) {
+                if (changes[0] == 0 && e instanceof InvokeInstruction i && calls(i, beforeOwner, before)) {
                     changes[0]++;
                     cb.aload(0);
                     for (String a : arguments) {
@@ -312,6 +300,20 @@ public sealed interface Edit {
 
     private static void load(CodeBuilder cb, LocalVariable v) {
         cb.loadLocal(kind(v.typeSymbol()), v.slot());
+    }
+
+    /** Whether {@code i} calls method {@code name} of class {@code owner} (an internal name). */
+    private static boolean calls(InvokeInstruction i, String owner, String name) {
+        return i.owner().asInternalName().equals(owner) && i.name().equalsString(name);
+    }
+
+    /** Pops a value of {@code type} off the operand stack: one slot, or two for a long or double. */
+    private static void pop(CodeBuilder cb, ClassDesc type) {
+        if (kind(type).slotSize() == 2) {
+            cb.pop2();
+        } else {
+            cb.pop();
+        }
     }
 
     private static TypeKind kind(ClassDesc type) {

@@ -2,7 +2,6 @@ package dev.wirelab.mutants;
 
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassHierarchyResolver;
-import java.lang.classfile.ClassModel;
 import java.lang.classfile.ClassTransform;
 import java.lang.classfile.CodeModel;
 import java.util.List;
@@ -36,13 +35,13 @@ public record Mutant(String name, String fault, List<Edit> edits) {
     public byte[] apply(String internalName, byte[] bytes, ClassLoader loader, Map<Edit, Integer> changes) {
         ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
                 ClassHierarchyResolver.ofResourceParsing(loader).orElse(ClassHierarchyResolver.defaultResolver())));
-        ClassModel model = cf.parse(bytes);
+        byte[] result = bytes;
         for (Edit edit : edits) {
             if (!edit.owner().equals(internalName)) {
                 continue;
             }
             int[] count = {0};
-            byte[] edited = cf.transformClass(model, ClassTransform.transformingMethods(
+            result = cf.transformClass(cf.parse(result), ClassTransform.transformingMethods(
                     m -> m.methodName().equalsString(edit.method()),
                     (mb, me) -> {
                         if (me instanceof CodeModel code) {
@@ -52,8 +51,7 @@ public record Mutant(String name, String fault, List<Edit> edits) {
                         }
                     }));
             changes.merge(edit, count[0], Integer::sum);
-            model = cf.parse(edited);
         }
-        return cf.transformClass(model, ClassTransform.ACCEPT_ALL);
+        return result;
     }
 }

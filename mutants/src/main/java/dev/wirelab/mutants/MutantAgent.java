@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
@@ -55,15 +56,17 @@ public final class MutantAgent {
         });
         System.err.println("wirelab mutant: " + mutant.name() + ": " + mutant.fault());
         Map<Edit, Integer> changes = new ConcurrentHashMap<>();
+        // Asked of every class the JVM loads: computed once.
+        Set<String> edited = mutant.classes();
         instrumentation.addTransformer(new ClassFileTransformer() {
             @Override
             public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
                     byte[] bytes) {
-                if (className == null || !mutant.classes().contains(className)) {
+                if (className == null || !edited.contains(className)) {
                     return null;
                 }
                 try {
-                    byte[] edited = mutant.apply(className, bytes, loader, changes);
+                    byte[] after = mutant.apply(className, bytes, loader, changes);
                     for (Edit e : mutant.edits()) {
                         if (e.owner().equals(className)) {
                             int n = changes.getOrDefault(e, 0);
@@ -75,7 +78,7 @@ public final class MutantAgent {
                             System.err.println("wirelab mutant: " + e.describe() + " (" + n + " place(s))");
                         }
                     }
-                    return edited;
+                    return after;
                 } catch (RuntimeException | Error e) {
                     // A transformer's exception is swallowed by the JVM, which would load the class unedited.
                     System.err.println("wirelab mutant: " + mutant.name() + " cannot edit " + className + ": " + e);

@@ -72,18 +72,18 @@ class ExternalProgramsTest {
         List<String> lines = List.of(
                 "ns.run(\"nft\", \"list\", \"tables\");",
                 "Command.tryRun(\"iptables\", \"-S\");",
-                "Proc p = ns.start(List.of(\"tcpdump\", \"-i\", dev), log);",
+                "Proc p = ns.start(List.of(\"frobnicate\", \"-i\", dev), log);",
                 "new ProcessBuilder(\"xz\", \"-d\").start();",
                 "argv.add(\"setsid\");",
                 "String tool = compressed ? \"zstd\" : \"gzip\";",
                 "private static final Path OTHER = Path.of(\"/usr/sbin/dumpcap\");",
                 "// run(\"ignored\") in a comment",
                 "List.of(\"ping\", \"udp_flow\")");
-        Set<String> installed = Set.of("nft", "iptables", "tcpdump", "xz", "setsid", "zstd", "gzip", "ping", "ignored");
+        Set<String> installed = Set.of("nft", "iptables", "frobnicate", "xz", "setsid", "zstd", "gzip", "ping", "ignored");
         List<ProgramScan.Use> uses = ProgramScan.scan(Path.of("Example.java"), lines, Set.of(), installed::contains);
-        assertEquals(List.of("nft", "iptables", "tcpdump", "xz", "setsid", "zstd", "gzip", "dumpcap", "ping"),
+        assertEquals(List.of("nft", "iptables", "frobnicate", "xz", "setsid", "zstd", "gzip", "dumpcap", "ping"),
                 uses.stream().map(ProgramScan.Use::program).toList());
-        assertEquals(List.of("Example.java:3: tcpdump is started here but not listed in .ci/programs: add it (and its"
+        assertEquals(List.of("Example.java:3: frobnicate is started here but not listed in .ci/programs: add it (and its"
                 + " Debian package to PACKAGES in .ci/run), or to NOT_STARTED in ExternalProgramsTest if it is not started"),
                 unlisted(uses, Set.of("nft", "iptables", "xz", "setsid", "zstd", "gzip", "dumpcap", "ping")));
         // A word that is no installed program is not a start: List.of("reference", …) names profiles.
