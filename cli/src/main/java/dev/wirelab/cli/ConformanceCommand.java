@@ -50,6 +50,11 @@ final class ConformanceCommand implements Callable<Integer> {
                     + " 'exec:COMMAND ARGS… {ifname}' or all; several with commas (default: ${DEFAULT-VALUE})")
     private List<String> target;
 
+    @Option(names = "--differences-of", paramLabel = "NAME", description = "judge DIFFERS cells by the differences"
+            + " conformance/DIFFERENCES.md declares for NAME instead of the target's own name: for an exec: target built"
+            + " from a known implementation (--differences-of wireguard-go); undeclared differences are FAIL")
+    private String differencesOf;
+
     @Option(names = "--only", paramLabel = "CHECK[,CHECK…]", split = ",", description = "run only these checks")
     private List<String> only;
 
@@ -101,7 +106,8 @@ final class ConformanceCommand implements Callable<Integer> {
         for (String spec : target) {
             for (String one : spec.equals("all") ? Conformance.ALL : List.of(spec)) {
                 try {
-                    chosen.add(Conformance.target(one));
+                    Target t = Conformance.target(one);
+                    chosen.add(differencesOf == null ? t : Target.withDifferencesOf(t, differencesOf));
                 } catch (IllegalArgumentException e) {
                     err.println("wirelab conformance: " + e.getMessage());
                     return 2;

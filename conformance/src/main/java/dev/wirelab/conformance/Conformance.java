@@ -97,7 +97,7 @@ public final class Conformance {
         } catch (Exception e) {
             o = new Check.Outcome(Status.ERROR, "harness error", e.toString());
         }
-        o = judged(target.name(), o);
+        o = judged(target.differencesOf(), o);
         return new CheckResult(check.name(), target.name(), o.status(), o.measured(), o.detail(),
                 (System.nanoTime() - start) / 1_000_000);
     }

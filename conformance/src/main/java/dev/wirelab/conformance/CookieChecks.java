@@ -8,6 +8,7 @@ import dev.wirelab.conformance.HarnessPeer.Datagram;
 import dev.wirelab.engine.cookie.CookieGenerator;
 import dev.wirelab.engine.message.CookieReply;
 import dev.wirelab.engine.message.Initiation;
+import dev.wirelab.engine.message.Response;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -18,16 +19,23 @@ import java.util.concurrent.atomic.AtomicLong;
 final class CookieChecks {
     private CookieChecks() {}
 
-    static Check.Outcome cookieUnderLoad(Lab lab) throws Exception {
-        int floodPort = 40000;
-        lab.harness.openPort(floodPort);
+    /** What a flood of mac1-valid initiations got: the first cookie reply (null: none in 10 s) and how many it took. */
+    record Flood(Datagram firstCookie, long initiations, long startNanos) {}
+
+    /**
+     * Floods the target from harness port {@code port} with initiations that carry only a valid mac1
+     * (each costs it a Diffie-Hellman) until the first cookie reply comes, at most 10 s: the target is
+     * then under load.
+     */
+    static Flood floodUntilCookie(Lab lab, int port) throws Exception {
+        lab.harness.openPort(port);
         CookieGenerator macs = CRAFT.macsFor(lab.targetKey);
         AtomicBoolean flooding = new AtomicBoolean(true);
         AtomicLong sent = new AtomicLong();
         Thread flood = Thread.ofPlatform().name("flood").start(() -> {
             while (flooding.get()) {
                 try {
-                    lab.harness.sendRawQuiet(floodPort, Lab.TARGET_ENDPOINT, CRAFT.mac1OnlyInitiation(macs));
+                    lab.harness.sendRawQuiet(port, Lab.TARGET_ENDPOINT, CRAFT.mac1OnlyInitiation(macs));
                     sent.incrementAndGet();
                 } catch (java.io.IOException e) {
                     return;
@@ -35,21 +43,27 @@ final class CookieChecks {
             }
         });
         long t0 = lab.harness.now();
-        Datagram firstCookie;
-        Datagram harnessCookie;
-        long floodAtCookie;
-        long t1;
         try {
-            firstCookie = lab.harness.await(t0, d -> d.type() == TYPE_COOKIE, Duration.ofSeconds(10));
-            if (firstCookie == null) {
-                return fail(sent.get() + " initiations sent, no cookie reply in 10 s",
-                        "the target never answered with a cookie reply under a flood");
-            }
-            floodAtCookie = sent.get();
+            Datagram cookie = lab.harness.await(t0, d -> d.type() == TYPE_COOKIE, Duration.ofSeconds(10));
+            return new Flood(cookie, sent.get(), t0);
         } finally {
             flooding.set(false);
             flood.join();
         }
+    }
+
+    static Check.Outcome cookieUnderLoad(Lab lab) throws Exception {
+        int floodPort = 40000;
+        Flood flood = floodUntilCookie(lab, floodPort);
+        if (flood.firstCookie() == null) {
+            return fail(flood.initiations() + " initiations sent, no cookie reply in 10 s",
+                    "the target never answered with a cookie reply under a flood");
+        }
+        Datagram firstCookie = flood.firstCookie();
+        long floodAtCookie = flood.initiations();
+        long t0 = flood.startNanos();
+        Datagram harnessCookie;
+        long t1;
         // Under load now. Flooding on would keep the target's handshake queue full, and a full queue
         // drops every message, the harness's too (the kernel's, wireguard-go's and wirelab's do). So
         // stop, wait until the cookie replies to the flood stop coming (the queue has drained), and
@@ -168,5 +182,89 @@ final class CookieChecks {
             return expect(zero, "next initiation's mac2 " + (zero ? "zero" : "NON-ZERO"),
                     "a cookie reply that does not decrypt must be ignored: no mac2 from its cookie");
         });
+    }
+
+    /** The per-source bucket under load (kernel ratelimiter.c, wireguard-go ratelimiter.go): 20 a second, a burst of 5. */
+    private static final int RATE_PER_SECOND = 20;
+    private static final int RATE_BURST = 5;
+    /** Initiations with a valid mac2 in the burst, and their spacing: above the 20 ms flood limit per peer. */
+    private static final int RATE_PROBES = 20;
+    private static final long RATE_SPACING_MS = 25;
+
+    static Check.Outcome rateLimitUnderLoad(Lab lab) throws Exception {
+        StringBuilder tries = new StringBuilder();
+        // A target stays under load only 1 s after its queue was last long; a try whose last initiation
+        // no longer got a cookie reply ran past that, and proves nothing: it is tried again.
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            Check.Outcome o = rateLimitOnce(lab, attempt, tries);
+            if (o != null) {
+                return o;
+            }
+        }
+        return fail(tries.toString().strip(), "the target was not under load until the end of any of 3 tries: "
+                + "no verdict on its rate limit");
+    }
+
+    private static Check.Outcome rateLimitOnce(Lab lab, int attempt, StringBuilder tries) throws Exception {
+        int floodPort = 40010 + attempt;
+        Flood flood = floodUntilCookie(lab, floodPort);
+        if (flood.firstCookie() == null) {
+            return fail(flood.initiations() + " initiations sent, no cookie reply in 10 s",
+                    "the target never came under load (no cookie reply to a flood)");
+        }
+        awaitQuiet(lab, floodPort, Duration.ofMillis(50), Duration.ofSeconds(10));
+        // Under load for up to 1 s more. The flood spent none of the harness address's tokens: a bucket is
+        // charged only for initiations whose mac2 is valid. Get a cookie for the harness's own port.
+        CookieGenerator macs = CRAFT.macsFor(lab.targetKey);
+        // Timestamps 100 ms apart, and each try's past the last's: every initiation is newer than any before.
+        long stamp = wallNow() + (attempt - 1) * 5_000_000_000L;
+        byte[] first = CRAFT.initiation(lab.harness.identity(), lab.targetKey, stamp);
+        long t0 = lab.harness.now();
+        lab.harness.sendRaw(Lab.HARNESS_PORT, Lab.TARGET_ENDPOINT, first);
+        Datagram cookie = lab.harness.await(t0, d -> d.type() == TYPE_COOKIE && d.localPort() == Lab.HARNESS_PORT,
+                Duration.ofSeconds(3));
+        dev.wirelab.engine.Now now = new dev.wirelab.engine.Now(System.nanoTime(), wallNow());
+        macs.addMacs(first, now); // the mac1 the cookie reply is sealed to
+        if (cookie == null || !(dev.wirelab.engine.message.MessageCodec.parse(cookie.bytes(), 0, cookie.bytes().length)
+                instanceof CookieReply reply) || !(macs.consumeReply(reply, now) instanceof dev.wirelab.engine.Outcome.Ok<Void>)) {
+            tries.append(" no usable cookie reply to the harness's initiation;");
+            return null;
+        }
+        java.util.Set<Integer> burst = new java.util.HashSet<>();
+        long start = lab.harness.now();
+        for (int i = 1; i <= RATE_PROBES; i++) {
+            byte[] initiation = CRAFT.initiation(lab.harness.identity(), lab.targetKey, stamp + i * 100_000_000L);
+            macs.addMacs(initiation, now); // mac1 and the cookie's mac2
+            burst.add(dev.wirelab.engine.message.MessageCodec.readInt(initiation, Initiation.OFFSET_SENDER));
+            lab.harness.sendRaw(Lab.HARNESS_PORT, Lab.TARGET_ENDPOINT, initiation);
+            Thread.sleep(RATE_SPACING_MS);
+        }
+        // The last one without mac2: a cookie reply to it shows the target was under load to the end.
+        byte[] last = CRAFT.initiation(lab.harness.identity(), lab.targetKey, stamp + (RATE_PROBES + 1) * 100_000_000L);
+        int lastSender = dev.wirelab.engine.message.MessageCodec.readInt(last, Initiation.OFFSET_SENDER);
+        lab.harness.sendRaw(Lab.HARNESS_PORT, Lab.TARGET_ENDPOINT, last);
+        Thread.sleep(QUIET.toMillis());
+        List<Datagram> back = lab.harness.receivedSince(start).stream().filter(d -> d.localPort() == Lab.HARNESS_PORT).toList();
+        List<Datagram> answered = back.stream().filter(d -> d.type() == TYPE_RESPONSE
+                && burst.contains(dev.wirelab.engine.message.MessageCodec.readInt(d.bytes(), Response.OFFSET_RECEIVER))).toList();
+        boolean stillUnderLoad = back.stream().anyMatch(d -> d.type() == TYPE_COOKIE
+                && dev.wirelab.engine.message.MessageCodec.readInt(d.bytes(), CookieReply.OFFSET_RECEIVER) == lastSender);
+        if (!stillUnderLoad) {
+            tries.append(" ").append(answered.size()).append(" of ").append(RATE_PROBES)
+                    .append(" answered but the load had ended by the last;");
+            return null;
+        }
+        // The bucket refills while the target works through them: count from the first send to the last answer.
+        long window = Math.max(lab.harness.now() - start - QUIET.toNanos(),
+                answered.isEmpty() ? 0 : answered.getLast().monoNanos() - start);
+        long allowed = RATE_BURST + (long) Math.ceil(RATE_PER_SECOND * seconds(window)) + 2;
+        String measured = answered.size() + " of " + RATE_PROBES + " initiations with a valid mac2, " + RATE_SPACING_MS
+                + " ms apart, answered in " + ms(window) + " under load (still under load at the end)";
+        if (answered.size() > allowed) {
+            return Check.Outcome.differs("rate-limiter-global", measured, "one address's initiations under load are"
+                    + " limited to a burst of " + RATE_BURST + " and " + RATE_PER_SECOND + "/s: at most " + allowed + " here");
+        }
+        return answered.isEmpty() ? fail(measured, "none answered: a valid mac2 under load must get a response while the"
+                + " bucket has tokens") : Check.Outcome.pass(measured);
     }
 }

@@ -36,6 +36,14 @@ public final class Differences {
             new Difference("cookie-secret-128s", List.of("wirelab:boringtun"),
                     "the cookie secret is renewed every 128 s instead of 120 s",
                     "boringtun src/noise/rate_limiter.rs (COOKIE_REFRESH); kernel cookie.h (COOKIE_SECRET_MAX_AGE)", ""),
+            new Difference("no-peer-silent", List.of("wireguard-go", "wireguard-go-2023", "wirelab", "wirelab:reference",
+                    "wirelab:wireguard-go", "wirelab:boringtun"),
+                    "a packet whose destination is in no peer's AllowedIPs is dropped in silence; the kernel also sends the"
+                            + " local sender ICMP host unreachable (ping says so at once instead of timing out)",
+                    "kernel drivers/net/wireguard/device.c (wg_xmit: icmp_ndo_send ICMP_HOST_UNREACH); wireguard-go"
+                            + " device/send.go (RoutineReadFromTUN: no peer, the packet is dropped); wirelab Device.onOutbound"
+                            + " (DropReason.NO_ROUTE), which follows wireguard-go here",
+                    "no-peer-for-destination"),
             new Difference("reject-after-messages-go", List.of("wireguard-go", "wireguard-go-2023", "wirelab:wireguard-go"),
                     "REJECT_AFTER_MESSAGES is 2^64 - 2^13 - 1 instead of 2^64 - 8128 - 2",
                     "wireguard-go device/constants.go (RejectAfterMessages); kernel messages.h", ""));

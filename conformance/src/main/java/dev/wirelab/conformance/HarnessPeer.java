@@ -126,6 +126,11 @@ public final class HarnessPeer implements AutoCloseable {
         apply(PeerEdit.add(target, endpoint == null ? null : toEndpoint(endpoint), prefixes.toArray(Prefix[]::new)));
     }
 
+    /** Forgets peer {@code target}: its sessions and AllowedIPs go with it. */
+    public void removePeer(PublicKey target) {
+        apply(PeerEdit.removal(target));
+    }
+
     /** Gives the harness's peer {@code target} the preshared key {@code psk}. */
     public void presharedKey(PublicKey target, dev.wirelab.engine.crypto.SymmetricKey psk) {
         apply(PeerEdit.add(target, null).withPresharedKey(psk));
@@ -295,19 +300,31 @@ public final class HarnessPeer implements AutoCloseable {
             long at = System.nanoTime();
             received.add(new Datagram(at, from, port, bytes));
             if (mode == Mode.AUTOPILOT) {
-                lock.lock();
-                try {
-                    device.onDatagram(clock.get(), toEndpoint(from), bytes, 0, bytes.length, effects);
-                    // Echo replies to what was just delivered: sent after the Device returned, never from
-                    // inside one of its effects.
-                    while (!pendingReplies.isEmpty()) {
-                        byte[] reply = pendingReplies.removeFirst();
-                        device.onOutbound(clock.get(), reply, 0, reply.length, effects);
-                    }
-                } finally {
-                    lock.unlock();
-                }
+                handle(from, bytes);
             }
+        }
+    }
+
+    /**
+     * Hands a datagram that arrived while {@link Mode#SILENT} to the Device now, as if it had just
+     * come: a check that played dead answers one chosen message.
+     */
+    public void feed(Datagram d) {
+        handle(d.peer(), d.bytes());
+    }
+
+    private void handle(InetSocketAddress from, byte[] bytes) {
+        lock.lock();
+        try {
+            device.onDatagram(clock.get(), toEndpoint(from), bytes, 0, bytes.length, effects);
+            // Echo replies to what was just delivered: sent after the Device returned, never from
+            // inside one of its effects.
+            while (!pendingReplies.isEmpty()) {
+                byte[] reply = pendingReplies.removeFirst();
+                device.onOutbound(clock.get(), reply, 0, reply.length, effects);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

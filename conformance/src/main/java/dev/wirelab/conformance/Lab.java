@@ -21,6 +21,9 @@ public final class Lab implements AutoCloseable {
     public static final int TARGET_PORT = 51821;
     public static final String HARNESS_TUNNEL = "198.51.100.1";
     public static final String TARGET_TUNNEL = "198.51.100.2";
+    /** Tunnel addresses for IPv6 inside (fd00::/8, the harness's /128 and the target's /64), set by the checks that use them. */
+    public static final String HARNESS_TUNNEL6 = "fd00:c633:6400::1";
+    public static final String TARGET_TUNNEL6 = "fd00:c633:6400::2";
     public static final InetSocketAddress TARGET_ENDPOINT = new InetSocketAddress(address(TARGET_UNDERLAY), TARGET_PORT);
     public static final byte[] HARNESS_TUNNEL_BYTES = address(HARNESS_TUNNEL).getAddress();
     public static final byte[] TARGET_TUNNEL_BYTES = address(TARGET_TUNNEL).getAddress();

@@ -1,5 +1,6 @@
 package dev.wirelab.conformance;
 
+import static dev.wirelab.conformance.Check.Outcome.differs;
 import static dev.wirelab.conformance.Check.Outcome.expect;
 import static dev.wirelab.conformance.Check.Outcome.fail;
 import static dev.wirelab.conformance.Check.Outcome.pass;
@@ -9,7 +10,7 @@ import dev.wirelab.conformance.HarnessPeer.Datagram;
 import dev.wirelab.sim.Icmp;
 import java.util.List;
 
-/** Cryptokey routing and keys: the inner source filter, low-order keys, timestamps. */
+/** Cryptokey routing: the inner source filter, longest prefixes across peers, no peer at all, IPv6 inside; low-order keys. */
 final class RoutingChecks {
     private RoutingChecks() {}
 
@@ -52,23 +53,6 @@ final class RoutingChecks {
                 "the target sent to a peer whose key has low order: " + types(sent));
     }
 
-    static Check.Outcome olderTimestamp(Lab lab) throws Exception {
-        long now = wallNow();
-        boolean current = answered(lab, now);
-        Thread.sleep(100);
-        boolean older = answered(lab, now - 30_000_000_000L);
-        Thread.sleep(100);
-        boolean newer = answered(lab, wallNow() + 1_000_000_000L);
-        return expect(current && !older && newer, "now " + yes(current) + ", 30 s older " + yes(older) + ", newer " + yes(newer),
-                "expected answered, ignored, answered");
-    }
-
-    static boolean answered(Lab lab, long wallNanos) throws Exception {
-        long t0 = lab.harness.now();
-        lab.harness.sendRaw(Lab.HARNESS_PORT, Lab.TARGET_ENDPOINT, CRAFT.initiation(lab.harness.identity(), lab.targetKey, wallNanos));
-        return lab.harness.await(t0, d -> d.type() == TYPE_RESPONSE, QUIET) != null;
-    }
-
     static Check.Outcome prefixMovesBetweenPeers(Lab lab) throws Exception {
         // A second peer takes 198.51.100.1/32, the harness's address: `wg set` moves it (as the kernel's
         // allowedips.c and wireguard-go's AllowedIPs.Insert do), so the target now routes it there.
@@ -100,6 +84,76 @@ final class RoutingChecks {
         return expect(at >= before - CLOCK_SLACK_S && at <= after + CLOCK_SLACK_S, "latest handshake " + at + " (Unix seconds); the harness's"
                         + " clock around it " + before + " to " + after,
                 "`wg show latest-handshakes` must give the time of the handshake just made (within " + CLOCK_SLACK_S + " s)");
+    }
+
+    static Check.Outcome longestPrefixAcrossPeers(Lab lab) throws Exception {
+        // The harness keeps 198.51.100.1/32; a second peer takes the /24 around it. Each destination goes
+        // to the peer of the longest prefix holding it (whitepaper §2), whichever was set first.
+        addWitness(lab, "198.51.100.0/24");
+        long t0 = lab.harness.now();
+        int replies = lab.target.ping(Lab.HARNESS_TUNNEL, 1);
+        long t1 = lab.harness.now();
+        lab.target.ping("198.51.100.9", 1);
+        List<Datagram> first = lab.harness.receivedSince(t0).stream().filter(d -> d.monoNanos() < t1).toList();
+        List<Datagram> second = lab.harness.receivedSince(t1);
+        long firstToWitness = first.stream().filter(d -> d.localPort() == WITNESS_PORT).count();
+        long secondToWitness = second.stream().filter(d -> d.localPort() == WITNESS_PORT).count();
+        long secondToHarness = second.stream().filter(d -> d.localPort() == Lab.HARNESS_PORT && d.bytes().length > 32).count();
+        return expect(replies == 1 && firstToWitness == 0 && secondToWitness > 0 && secondToHarness == 0,
+                Lab.HARNESS_TUNNEL + " (/32 on the harness): ping " + (replies == 1 ? "answered" : "NOT answered") + ", "
+                        + firstToWitness + " datagram(s) to the /24 peer; 198.51.100.9 (/24 only): " + secondToWitness
+                        + " to the /24 peer, " + secondToHarness + " to the harness",
+                "each destination must go to the peer of the longest prefix that holds it");
+    }
+
+    static Check.Outcome noPeerForDestination(Lab lab) throws Exception {
+        long before = destinationUnreachableSent(lab);
+        long t0 = lab.harness.now();
+        int replies = lab.target.ping(NOBODYS_ADDRESS, 1);
+        Thread.sleep(300);
+        List<Datagram> sent = lab.harness.receivedSince(t0);
+        long icmp = destinationUnreachableSent(lab) - before;
+        if (!sent.isEmpty() || replies != 0) {
+            return fail(sent.size() + " datagram(s) to the harness " + types(sent) + ", " + replies + " ping reply",
+                    "a packet for " + NOBODYS_ADDRESS + ", in no peer's AllowedIPs, must go to no peer");
+        }
+        if (icmp == 0) {
+            return differs("no-peer-silent", "dropped, no ICMP destination unreachable sent (Icmp OutDestUnreachs unchanged)",
+                    "the kernel answers the sender with ICMP host unreachable");
+        }
+        return pass("dropped, and ICMP destination unreachable sent back to the sender (Icmp OutDestUnreachs +" + icmp + ")");
+    }
+
+    /** In the target's tunnel subnet, in no peer's AllowedIPs. */
+    private static final String NOBODYS_ADDRESS = "198.51.100.50";
+
+    /** Icmp OutDestUnreachs of /proc/net/snmp where the target lives: the ICMP errors its stack sent. */
+    private static long destinationUnreachableSent(Lab lab) throws java.io.IOException {
+        List<String> icmp = lab.target.read("/proc/net/snmp").lines().filter(l -> l.startsWith("Icmp: ")).toList();
+        if (icmp.size() < 2) {
+            throw new java.io.IOException("no Icmp lines in the target's /proc/net/snmp");
+        }
+        List<String> names = List.of(icmp.get(0).split("\\s+"));
+        String[] values = icmp.get(1).split("\\s+");
+        int at = names.indexOf("OutDestUnreachs");
+        if (at < 0) {
+            throw new java.io.IOException("no OutDestUnreachs in the target's /proc/net/snmp: " + icmp.get(0));
+        }
+        return Long.parseLong(values[at]);
+    }
+
+    static Check.Outcome ipv6Inside(Lab lab) throws Exception {
+        lab.target.wg("set", lab.target.ifname(), "peer", lab.harness.publicKey().base64(), "allowed-ips",
+                Lab.HARNESS_TUNNEL + "/32," + Lab.HARNESS_TUNNEL6 + "/128");
+        lab.target.ip("address", "add", Lab.TARGET_TUNNEL6 + "/64", "dev", lab.target.ifname());
+        lab.harness.addPeer(lab.targetKey, null, Lab.TARGET_TUNNEL6 + "/128");
+        byte[] harness6 = Lab.address(Lab.HARNESS_TUNNEL6).getAddress();
+        byte[] target6 = Lab.address(Lab.TARGET_TUNNEL6).getAddress();
+        boolean fromHarness = lab.harness.ping(harness6, target6, 1, java.time.Duration.ofSeconds(3));
+        int fromTarget = lab.target.ping(Lab.HARNESS_TUNNEL6, 3);
+        return expect(fromHarness && fromTarget == 3, "ICMPv6 echo harness->target " + yes(fromHarness) + ", target->harness "
+                        + fromTarget + "/3",
+                "IPv6 packets through the tunnel must arrive whole, both ways");
     }
 
     /** How far the target's wall clock may be from the harness's. */

@@ -26,6 +26,44 @@ public interface Target {
      */
     TargetHandle start(Path logDir) throws Exception;
 
+    /**
+     * Whose declared {@link Differences} this target has: its own name, unless it is another build of
+     * a known implementation (an exec: target of wireguard-go, a mutant of wirelab).
+     */
+    default String differencesOf() {
+        return name();
+    }
+
+    /** {@code target}, judged by the differences declared for {@code declared}. */
+    static Target withDifferencesOf(Target target, String declared) {
+        return new Target() {
+            @Override
+            public String name() {
+                return target.name();
+            }
+
+            @Override
+            public String differencesOf() {
+                return declared;
+            }
+
+            @Override
+            public TargetHandle start(Path logDir) throws Exception {
+                return target.start(logDir);
+            }
+
+            @Override
+            public void close() {
+                target.close();
+            }
+
+            @Override
+            public String toString() {
+                return name();
+            }
+        };
+    }
+
     /** Releases what instances shared (a booted VM); called once after the last check. */
     default void close() {}
 
@@ -131,6 +169,11 @@ public interface Target {
         }
 
         @Override
+        public String read(String path) throws IOException {
+            return device.vm().exec("cat " + path);
+        }
+
+        @Override
         public AutoCloseable pingInBackground(String address, int seconds) throws IOException {
             String pid = device.vm().exec("ping -c " + seconds + " " + address + " >/dev/null 2>&1 & echo $!").strip();
             return () -> device.vm().tryExec("kill " + pid + " 2>/dev/null; true", java.time.Duration.ofSeconds(10));
@@ -151,6 +194,11 @@ public interface Target {
         @Override
         public int ping(String address, int count) throws IOException {
             return Ping.replies(target, address, count);
+        }
+
+        @Override
+        public String read(String path) throws IOException {
+            return target.run("cat", path);
         }
 
         @Override

@@ -35,8 +35,16 @@ public interface TargetHandle extends AutoCloseable {
 
     /** Gives peer {@code peerPublicKey} the preshared key {@code base64} where the target lives. */
     default void setPresharedKey(String peerPublicKey, String base64) throws IOException {
-        device().setPresharedKey(peerPublicKey, base64);
+        device().setKey(base64, "peer", peerPublicKey, "preshared-key");
     }
+
+    /** Gives the interface the private key {@code base64} (`wg set IF private-key FILE`). */
+    default void setPrivateKey(String base64) throws IOException {
+        device().setKey(base64, "private-key");
+    }
+
+    /** The text of {@code path} (under /proc, say) as the target's network stack sees it. */
+    String read(String path) throws IOException;
 
     /** Pings {@code address} {@code count} times from the target's side (0.2 s apart); returns the replies. */
     int ping(String address, int count) throws IOException;

@@ -63,21 +63,7 @@ final class TimerChecks {
         if (lab.target.ping(Lab.HARNESS_TUNNEL, 1) != 1) {
             return fail("no session", "could not establish a session");
         }
-        // On a slow target (the kernel under qemu on a busy machine) the response to its first
-        // initiation can come after it retransmitted one. Were the harness silent by then, that
-        // retransmission would go unanswered and the next, REKEY_TIMEOUT later, would pass for the
-        // handshake under test. So the harness stays on autopilot until no initiation can be pending:
-        // REKEY_TIMEOUT + jitter + slack after the last one it answered.
-        long settleNanos = 5_000_000_000L + 334_000_000L + (long) (LATE_SLACK_S * 1e9);
-        while (true) {
-            long lastInitiation = lab.harness.receivedSince(sessionStart).stream()
-                    .filter(d -> d.type() == TYPE_INITIATION).mapToLong(Datagram::monoNanos).max().orElse(sessionStart);
-            long wait = lastInitiation + settleNanos - lab.harness.now();
-            if (wait <= 0) {
-                break;
-            }
-            Thread.sleep(Math.max(1, wait / 1_000_000));
-        }
+        awaitNoInitiationPending(lab, sessionStart);
         lab.harness.mode(HarnessPeer.Mode.SILENT);
         long t0 = lab.harness.now();
         try (AutoCloseable ping = lab.target.pingInBackground(Lab.HARNESS_TUNNEL, 20)) {

@@ -9,7 +9,7 @@ import dev.wirelab.sim.Icmp;
 import java.time.Duration;
 import java.util.List;
 
-/** Transport data itself: padding (whitepaper §5.4.6) and what `wg show transfer` counts. */
+/** Transport data itself: padding (whitepaper §5.4.6) up to the MTU, and what `wg show transfer` counts. */
 final class TransportChecks {
     private TransportChecks() {}
 
@@ -49,5 +49,28 @@ final class TransportChecks {
                 "target counts rx " + counted[0] + " B, tx " + counted[1] + " B; the harness sent it " + sent
                         + " B and received " + received + " B (UDP payloads)",
                 "`wg show transfer` must count every datagram of the peer, handshakes included, as its UDP payload");
+    }
+
+    /** An MTU that is not a multiple of 16, so that padding to 16 would pass it. */
+    private static final int MTU = 1380;
+
+    static Check.Outcome paddingCappedAtMtu(Lab lab) throws Exception {
+        lab.target.ip("link", "set", "dev", lab.target.ifname(), "mtu", Integer.toString(MTU));
+        Thread.sleep(1500); // a userspace target learns the new MTU from the kernel: give it a moment
+        if (!lab.harnessPings(1)) {
+            return fail("no session", "could not establish a session");
+        }
+        // An echo request of MTU - 2 bytes; its reply, as long, pads to 16 only up to the MTU (whitepaper
+        // §5.4.6, kernel calculate_skb_padding): MTU bytes of plaintext, 32 + MTU on the wire.
+        int inner = MTU - 2;
+        long t0 = lab.harness.now();
+        lab.harness.sendInner(Icmp.echoRequest(Lab.HARNESS_TUNNEL_BYTES, Lab.TARGET_TUNNEL_BYTES, 0x574c, 300, inner - 28));
+        boolean reply = lab.harness.awaitEchoReply(300, Duration.ofSeconds(3));
+        int longest = lab.harness.receivedSince(t0).stream().filter(d -> d.type() == TYPE_DATA)
+                .mapToInt(d -> d.bytes().length).max().orElse(0);
+        return expect(reply && longest == 32 + MTU, "MTU " + MTU + ", a reply of " + inner + " B: echo reply "
+                        + (reply ? "delivered" : "MISSING") + ", its datagram " + longest + " B",
+                "padding stops at the MTU: expected a " + (32 + MTU) + " B datagram (" + inner + " B padded to " + MTU
+                        + ", not " + ((inner + 15) / 16 * 16) + ")");
     }
 }

@@ -30,6 +30,11 @@ abstract class ConformanceMatrixTest {
         this.target = Conformance.target(name);
     }
 
+    /** A target built from a known implementation: its differences are that one's. */
+    ConformanceMatrixTest(String name, String differencesOf) {
+        this.target = Target.withDifferencesOf(Conformance.target(name), differencesOf);
+    }
+
     @TestFactory
     Stream<DynamicTest> checks() {
         return Checks.all().stream().filter(c -> !Checks.slow(c)).map(check -> DynamicTest.dynamicTest(check.name(), () -> {

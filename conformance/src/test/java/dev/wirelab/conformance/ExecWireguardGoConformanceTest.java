@@ -6,6 +6,6 @@ package dev.wirelab.conformance;
  */
 class ExecWireguardGoConformanceTest extends ConformanceMatrixTest {
     ExecWireguardGoConformanceTest() {
-        super("exec:wireguard-go -f {ifname}");
+        super("exec:wireguard-go -f {ifname}", "wireguard-go");
     }
 }

@@ -18,6 +18,8 @@ final class MutantTarget {
     /** The target "mutant:NAME"; the agent's jar is written under {@code dir}. */
     static Target of(Mutant mutant, Path dir) throws IOException {
         String option = MutantAgent.option(dir, mutant.name());
-        return Target.inNamespace(Implementation.wirelab("mutant:" + mutant.name(), List.of(option), null, null, null));
+        // One fault in wirelab: wirelab's declared differences are its own.
+        return Target.withDifferencesOf(
+                Target.inNamespace(Implementation.wirelab("mutant:" + mutant.name(), List.of(option), null, null, null)), "wirelab");
     }
 }

@@ -64,11 +64,15 @@ public final class KernelTarget implements WireguardInterface, AutoCloseable {
     }
 
     @Override
-    public void setPresharedKey(String peerPublicKey, String base64) throws IOException {
+    public void setKey(String base64, String... args) throws IOException {
         // A test key: it crosses the VM's console, as nothing secret may.
-        String file = quote("/tmp/" + ifname + ".psk");
-        vm.exec("(umask 077 && echo " + quote(base64) + " > " + file + " && wg set " + quote(ifname) + " peer "
-                + quote(peerPublicKey) + " preshared-key " + file + "); status=$?; rm -f " + file + "; exit $status");
+        String file = quote("/tmp/" + ifname + ".key");
+        String[] set = new String[args.length + 2];
+        set[0] = "set";
+        set[1] = ifname;
+        System.arraycopy(args, 0, set, 2, args.length);
+        vm.exec("(umask 077 && echo " + quote(base64) + " > " + file + " && " + commandLine("wg", set) + " " + file
+                + "); status=$?; rm -f " + file + "; exit $status");
     }
 
     /** Gives the interface tunnel addresses (CIDR) and brings it up. */

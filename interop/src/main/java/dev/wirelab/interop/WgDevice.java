@@ -146,13 +146,16 @@ public final class WgDevice implements WireguardInterface {
     }
 
     @Override
-    public void setPresharedKey(String peerPublicKey, String base64) throws IOException {
-        java.nio.file.Path file = Files.createTempFile("wl-psk", ".key",
+    public void setKey(String base64, String... args) throws IOException {
+        java.nio.file.Path file = Files.createTempFile("wl-key", ".key",
                 java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                         java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         try {
             Files.writeString(file, base64 + "\n");
-            wg("set", ifname, "peer", peerPublicKey, "preshared-key", file.toString());
+            List<String> set = new ArrayList<>(List.of("set", ifname));
+            set.addAll(List.of(args));
+            set.add(file.toString());
+            wg(set.toArray(String[]::new));
         } finally {
             Files.deleteIfExists(file);
         }

@@ -20,8 +20,9 @@ public interface WireguardInterface {
     String ip(String... args) throws IOException;
 
     /**
-     * Gives peer {@code peerPublicKey} the preshared key {@code base64} with `wg set … preshared-key
-     * FILE`, the file written where `wg` runs, readable by root only, and removed after.
+     * Runs `wg set IF ARGS… FILE` with the key {@code base64} in FILE, as `wg` takes keys
+     * ({@code "private-key"}, or {@code "peer", KEY, "preshared-key"}): the file is written where `wg`
+     * runs, readable by root only, and removed after.
      */
-    void setPresharedKey(String peerPublicKey, String base64) throws IOException;
+    void setKey(String base64, String... args) throws IOException;
 }

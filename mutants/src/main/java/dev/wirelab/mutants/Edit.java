@@ -241,15 +241,24 @@ public sealed interface Edit {
      * The static method's body becomes a call to {@code target.method} (a static method of this
      * module with the same parameters), whose result it returns.
      */
-    record Redirect(String owner, String method, Class<?> target) implements Edit {
+    record Redirect(String owner, String method, Class<?> target, String replacement) implements Edit {
+        /** Replaced by the method of the same name in {@code target}. */
+        public Redirect(String owner, String method, Class<?> target) {
+            this(owner, method, target, method);
+        }
+
         @Override
         public String describe() {
-            return simple(owner) + "." + method + "() is replaced by " + target.getSimpleName() + "." + method + "()";
+            return simple(owner) + "." + method + "() is replaced by " + target.getSimpleName() + "." + replacement + "()";
         }
 
         @Override
         public CodeTransform transform(CodeModel code, int[] changes) {
-            MethodTypeDesc type = code.parent().orElseThrow().methodTypeSymbol();
+            java.lang.classfile.MethodModel m = code.parent().orElseThrow();
+            MethodTypeDesc declared = m.methodTypeSymbol();
+            // An instance method's replacement takes the instance as its first parameter.
+            MethodTypeDesc type = m.flags().has(java.lang.reflect.AccessFlag.STATIC) ? declared
+                    : declared.insertParameterTypes(0, ClassDesc.ofInternalName(owner));
             return new CodeTransform() {
                 @Override
                 public void atStart(CodeBuilder cb) {
@@ -260,7 +269,7 @@ public sealed interface Edit {
                         cb.loadLocal(k, slot);
                         slot += k.slotSize();
                     }
-                    cb.invokestatic(ClassDesc.of(target.getName()), method, type);
+                    cb.invokestatic(ClassDesc.of(target.getName()), replacement, type);
                     cb.return_(kind(type.returnType()));
                 }
 

@@ -37,6 +37,7 @@ public final class Mutants {
     private static final String TRIE = "dev/wirelab/engine/allowedips/Trie";
     private static final String PEER = "dev/wirelab/engine/device/Peer";
     private static final String NOW = "dev/wirelab/engine/Now";
+    private static final String IP_PACKET = "dev/wirelab/engine/ip/IpPacket";
     /** Device.roam(Peer, Endpoint, Effects). */
     private static final String ROAM = "(Ldev/wirelab/engine/device/Peer;Ldev/wirelab/engine/Endpoint;"
             + "Ldev/wirelab/engine/device/Effects;)V";
@@ -139,7 +140,31 @@ public final class Mutants {
                     List.of(new ReturnConstant(PEER, "lastHandshakeWallNanos", 0L))),
             new Mutant("no-initiation-rate-limit", "under load, answers any number of initiations with a valid mac2 from"
                     + " one source (no 20/s, burst 5 limit)",
-                    List.of(new ReturnConstant(TOKEN_BUCKET, "allow", 1))));
+                    List.of(new ReturnConstant(TOKEN_BUCKET, "allow", 1))),
+            new Mutant("no-initiation-flood-limit", "consumes any number of initiations from one peer per second (no"
+                    + " 1/INITIATIONS_PER_SECOND = 20 ms spacing)",
+                    List.of(new SwapConstant(HANDSHAKE, "consumeInitiation", SECOND / 50, 0))),
+            new Mutant("keeps-sessions-on-key-change", "`wg set … private-key` with a new key keeps the sessions made with"
+                    + " the old one and goes on sending on them",
+                    List.of(new RemoveCall(DEVICE, "setIdentity", KEYPAIRS, "clear", 1))),
+            new Mutant("no-previous-keypair", "keeps two keypairs, not three: after a rekey, packets still in flight on the"
+                    + " previous keypair are rejected",
+                    List.of(new Redirect(KEYPAIRS, "receivedWith", Faults.class))),
+            new Mutant("initiator-never-confirms", "after the response, sends only what was queued: with nothing queued,"
+                    + " no keepalive confirms the session to the responder",
+                    List.of(new RemoveCall(DEVICE, "receiveHandshake", DEVICE, "sendKeepalive", 1))),
+            new Mutant("ignores-mtu-change", "pads to the MTU the interface had at start, not the one `ip link set mtu`"
+                    + " gave it since: padding can take packets past the MTU",
+                    List.of(new ReturnConstant(DEVICE, "setMtu", null))),
+            new Mutant("first-match-routing", "routes to the shortest matching prefix that has a peer instead of the"
+                    + " longest: a more specific peer never gets its packets",
+                    List.of(new Redirect(ALLOWED_IPS, "lookupDestination", Faults.class))),
+            new Mutant("ipv6-trimmed-to-payload-length", "trims a decrypted IPv6 packet to its payload length, forgetting"
+                    + " the 40-byte header: IPv6 through the tunnel breaks",
+                    List.of(new SwapConstant(IP_PACKET, "claimedLength", 40, 0))),
+            new Mutant("no-route-goes-to-a-peer", "sends a packet whose destination no peer's AllowedIPs contain to the"
+                    + " peer owning the nearest address (a default route nobody configured) instead of dropping it",
+                    List.of(new Redirect(ALLOWED_IPS, "lookupDestination", Faults.class, "lookupDestinationOrNearest"))));
 
     private Mutants() {
     }
