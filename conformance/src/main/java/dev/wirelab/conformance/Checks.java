@@ -127,6 +127,8 @@ public final class Checks {
                         true, SessionChecks::initiatorConfirmsWithKeepalive),
                 check("padding-capped-at-mtu", "MTU 1380 on the target; a 1378 B echo reply is padded to 1380, not 1392: a 1412 B datagram.",
                         false, TransportChecks::paddingCappedAtMtu),
+                check("listen-port-change", "`wg set listen-port 51823` under a session: an initiation to the new port is answered from it, one to the old port is not.",
+                        false, RoamingChecks::listenPortChange),
                 check("rekey-after-120s", "Slow: the target, as initiator, starts a new handshake REKEY_AFTER_TIME (120 s) after the first while sending.",
                         true, TimerChecks::rekeyAfter120s),
                 check("give-up-after-90s", "Slow: one packet, the harness silent: 20 initiations (the first and 19 retransmissions) in REKEY_ATTEMPT_TIME + jitter, then none.",

@@ -6,7 +6,7 @@ import static dev.wirelab.conformance.Checks.*;
 
 import dev.wirelab.conformance.HarnessPeer.Datagram;
 
-/** Roaming: the endpoint follows authenticated packets, and nothing else. */
+/** Endpoints: the target's view of the harness's follows authenticated packets and nothing else; its own port changes live. */
 final class RoamingChecks {
     private RoamingChecks() {}
 
@@ -55,5 +55,31 @@ final class RoamingChecks {
         return expect(afterReplay.equals(expected) && afterForged.equals(expected),
                 "after a replay from :" + replayPort + " " + afterReplay + "; after a forged packet from :" + forgedPort + " "
                         + afterForged, "only a packet that authenticates and passes the replay window may move the endpoint");
+    }
+
+    /** The port `wg set listen-port` moves the target to, live. */
+    private static final int NEW_TARGET_PORT = 51823;
+
+    static Check.Outcome listenPortChange(Lab lab) throws Exception {
+        if (!lab.harnessPings(1)) {
+            return fail("no session", "could not establish a session");
+        }
+        lab.target.wg("set", lab.target.ifname(), "listen-port", Integer.toString(NEW_TARGET_PORT));
+        String shown = lab.target.wg("show", lab.target.ifname(), "listen-port").strip();
+        java.net.InetSocketAddress moved = new java.net.InetSocketAddress(Lab.TARGET_ENDPOINT.getAddress(), NEW_TARGET_PORT);
+        long t0 = lab.harness.now();
+        lab.harness.sendRaw(Lab.HARNESS_PORT, moved, CRAFT.initiation(lab.harness.identity(), lab.targetKey, wallNow()));
+        Datagram response = lab.harness.await(t0, d -> d.type() == TYPE_RESPONSE, java.time.Duration.ofSeconds(3));
+        boolean fromNew = response != null && response.peer().getPort() == NEW_TARGET_PORT;
+        Thread.sleep(100); // past the 20 ms flood limit
+        long t1 = lab.harness.now();
+        lab.harness.sendRaw(Lab.HARNESS_PORT, Lab.TARGET_ENDPOINT,
+                CRAFT.initiation(lab.harness.identity(), lab.targetKey, wallNow() + 1_000_000_000L));
+        Datagram old = lab.harness.await(t1, d -> d.type() == TYPE_RESPONSE, QUIET);
+        return expect(shown.equals(Integer.toString(NEW_TARGET_PORT)) && fromNew && old == null,
+                "`wg show listen-port` " + shown + "; an initiation to :" + NEW_TARGET_PORT + " "
+                        + (response == null ? "NOT answered" : "answered from :" + response.peer().getPort())
+                        + "; one to the old :" + Lab.TARGET_PORT + " " + (old == null ? "not answered" : "ANSWERED"),
+                "`wg set listen-port` moves the socket at once: answers come from the new port, the old one is closed");
     }
 }

@@ -12,8 +12,9 @@ import java.util.Optional;
 
 /**
  * The catalogue: each mutant is one fault a WireGuard implementation could plausibly have, made in
- * wirelab's compiled engine. The conformance suite must fail every one of them on at least one check
- * (conformance's MutationTest), which is what shows its checks can fail at all.
+ * wirelab's compiled engine (or, for the socket, its datapath). The conformance suite must fail every
+ * one of them on at least one check (conformance's MutationTest), which is what shows its checks can
+ * fail at all.
  */
 public final class Mutants {
     private static final String DEVICE = "dev/wirelab/engine/device/Device";
@@ -38,6 +39,7 @@ public final class Mutants {
     private static final String PEER = "dev/wirelab/engine/device/Peer";
     private static final String NOW = "dev/wirelab/engine/Now";
     private static final String IP_PACKET = "dev/wirelab/engine/ip/IpPacket";
+    private static final String USERSPACE_DEVICE = "dev/wirelab/datapath/UserspaceDevice";
     /** Device.roam(Peer, Endpoint, Effects). */
     private static final String ROAM = "(Ldev/wirelab/engine/device/Peer;Ldev/wirelab/engine/Endpoint;"
             + "Ldev/wirelab/engine/device/Effects;)V";
@@ -164,7 +166,10 @@ public final class Mutants {
                     List.of(new SwapConstant(IP_PACKET, "claimedLength", 40, 0))),
             new Mutant("no-route-goes-to-a-peer", "sends a packet whose destination no peer's AllowedIPs contain to the"
                     + " peer owning the nearest address (a default route nobody configured) instead of dropping it",
-                    List.of(new Redirect(ALLOWED_IPS, "lookupDestination", Faults.class, "lookupDestinationOrNearest"))));
+                    List.of(new Redirect(ALLOWED_IPS, "lookupDestination", Faults.class, "lookupDestinationOrNearest"))),
+            new Mutant("listen-port-change-not-applied", "`wg set listen-port` is taken (`wg show` says the new port) but the"
+                    + " socket stays bound to the old one",
+                    List.of(new ReturnConstant(USERSPACE_DEVICE, "reconfigured", 0))));
 
     private Mutants() {
     }
