@@ -260,7 +260,7 @@ public final class Conformance {
                 // The schema allows one system-out, after the failure or error: where to look at what happened.
                 if (r.evidence() != null) {
                     said.add("capture " + r.evidence().pcap() + ", key log " + r.evidence().keylog()
-                            + ": open both in the capture section of `wirelab serve`, or run " + r.evidence().tsharkCommand());
+                            + ": open both in the visualizer's capture section (`wirelab serve`), or run " + r.evidence().tsharkCommand());
                 }
                 if (!said.isEmpty()) {
                     sb.append("<system-out>").append(xml(String.join("\n", said))).append("</system-out>");

@@ -69,7 +69,7 @@ public record Evidence(Path pcap, Path keylog) {
         }
         // Not KeylogFile, which makes the file 0600: under sudo that is root's alone, and neither the
         // user's browser nor a CI job's artifact upload could read it. These keys are single-use, made
-        // for this cell's harness, and open only the harness's own probes.
+        // for this cell's harness, and open only what the target exchanged with it.
         StringBuilder text = new StringBuilder();
         keys.forEach(block -> block.lines().forEach(line -> text.append(line).append('\n')));
         Files.writeString(e.keylog(), text, StandardCharsets.US_ASCII);

@@ -92,7 +92,7 @@ class EvidenceTest {
                 "harness error", "no VM", 1, null)), xml);
         String junit = Files.readString(xml);
         assertTrue(junit.contains("<failure message=\"not padded\">lengths 61</failure><system-out>capture " + e.pcap()
-                + ", key log " + e.keylog() + ": open both in the capture section of `wirelab serve`, or run tshark -r "
+                + ", key log " + e.keylog() + ": open both in the visualizer's capture section (`wirelab serve`), or run tshark -r "
                 + e.pcap() + " -o wg.keylog_file:" + e.keylog() + " -d udp.port==51821,wg</system-out>"), junit);
         assertTrue(junit.contains("<error message=\"no VM\"/></testcase>"), "no evidence, no system-out: " + junit);
         assertFalse(junit.contains("null"), junit);
