@@ -1,10 +1,16 @@
 package dev.wirelab.capture;
 
 import dev.wirelab.engine.crypto.PublicKey;
+import dev.wirelab.engine.crypto.SymmetricKey;
+import dev.wirelab.engine.device.Device;
+import dev.wirelab.engine.device.Peer;
+import dev.wirelab.engine.device.TraceEvent;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A Wireshark WireGuard key log ({@code -o wg.keylog_file:PATH}): one {@code KEY_TYPE = base64}
@@ -61,6 +67,30 @@ public final class WireGuardKeylog {
             presharedKey(presharedKey);
         }
         return this;
+    }
+
+    /**
+     * The block for the handshake {@code event} reports, if it carries an ephemeral private key
+     * ({@link TraceEvent.InitiatorEphemeral}, {@link TraceEvent.ResponderEphemeral}); empty for any
+     * other event. {@code device} is the one that emitted it: its static private key and the peer's
+     * preshared key are read now, under the caller's lock on it, so a `wg set private-key` is
+     * followed by the next handshake's block. The base64 strings cannot be wiped; the JVM keeps them
+     * until collected.
+     */
+    public static Optional<WireGuardKeylog> handshake(Device device, TraceEvent event) {
+        return switch (event) {
+            case TraceEvent.InitiatorEphemeral e -> Optional.of(handshake(device, e.peer(), e.ephemeralPrivateBase64()));
+            case TraceEvent.ResponderEphemeral e -> Optional.of(handshake(device, e.peer(), e.ephemeralPrivateBase64()));
+            default -> Optional.empty();
+        };
+    }
+
+    private static WireGuardKeylog handshake(Device device, PublicKey peerKey, String ephemeralPrivate) {
+        Peer peer = device.peer(peerKey);
+        SymmetricKey psk = peer == null ? null : peer.presharedKey();
+        String pskBase64 = psk == null || psk.isZero() ? null : Base64.getEncoder().encodeToString(psk.secretBytes());
+        // A handshake is only made with a private key set, so identity() is not null here.
+        return new WireGuardKeylog().handshake(peerKey, device.identity().privateKey().base64(), ephemeralPrivate, pskBase64);
     }
 
     private WireGuardKeylog line(String type, String base64) {

@@ -69,7 +69,7 @@ final class ConformanceCommand implements Callable<Integer> {
     private Path markdown;
 
     @Option(names = "--logs", paramLabel = "DIR", defaultValue = "/tmp/wirelab-conformance",
-            description = "where target logs go (default: ${DEFAULT-VALUE})")
+            description = "where each cell's target logs, capture.pcap and keys.log go, in DIR/TARGET/CHECK/ (default: ${DEFAULT-VALUE})")
     private Path logs;
 
     @Option(names = "--list", description = "list the checks and exit")
@@ -130,7 +130,7 @@ final class ConformanceCommand implements Callable<Integer> {
         }
         out.println();
         out.print(Conformance.table(results));
-        out.println("target logs: " + logs);
+        out.println("target logs, captures and key logs: " + logs + "/TARGET/CHECK/");
         if (junit != null) {
             Conformance.writeJunit(results, junit);
             out.println("JUnit XML: " + junit);
@@ -138,7 +138,7 @@ final class ConformanceCommand implements Callable<Integer> {
         if (markdown != null) {
             Path parent = markdown.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Files.writeString(markdown, Conformance.markdown(results, checks));
+            Files.writeString(markdown, Conformance.markdown(results, checks, parent));
             out.println("Markdown: " + markdown);
         }
         boolean ok = results.stream().allMatch(r -> r.status() == CheckResult.Status.PASS

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * `wirelab conformance` as a user meets it: the list of checks, refusals of unknown names, and one
- * real check against wirelab's device with its Markdown and JUnit reports (needs root, as in CI).
+ * real check against wirelab's device with its Markdown and JUnit reports, which link the cell's capture
+ * and key log (needs root, as in CI).
  */
 class ConformanceCommandTest {
     @TempDir
@@ -46,7 +47,14 @@ class ConformanceCommandTest {
         assertEquals(0, r.exitCode(), r.out() + r.err());
         assertTrue(r.err().contains("[wirelab 1/1] older-tai64n-ignored: PASS"), "progress per check: " + r.err());
         assertTrue(Files.readString(md).contains("| `older-tai64n-ignored` | **PASS**"), Files.readString(md));
+        // The cell's evidence, linked from beside the report.
+        Path cell = dir.resolve("logs").resolve("wirelab").resolve("older-tai64n-ignored");
+        assertTrue(Files.readString(md).contains(" [pcap](./logs/wirelab/older-tai64n-ignored/capture.pcap) [keys]"
+                + "(./logs/wirelab/older-tai64n-ignored/keys.log) |"), Files.readString(md));
+        assertTrue(Files.size(cell.resolve("capture.pcap")) > 24, "frames after the pcap header");
+        assertTrue(Files.readString(cell.resolve("keys.log")).startsWith("LOCAL_STATIC_PRIVATE_KEY = "));
         String junit = Files.readString(xml);
         assertTrue(junit.contains("name=\"older-tai64n-ignored\"") && junit.contains("failures=\"0\""), junit);
+        assertTrue(junit.contains("capture " + cell.resolve("capture.pcap").toAbsolutePath()), junit);
     }
 }

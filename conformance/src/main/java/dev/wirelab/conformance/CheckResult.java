@@ -5,8 +5,11 @@ package dev.wirelab.conformance;
  *
  * @param measured  what was seen, in the check's units ("5.21 s, 5.13 s"), for the table
  * @param detail    why it failed or differs; empty when it passed
+ * @param evidence  the cell's capture and key log; null when its lab did not start (or they could not be
+ *                  written, which detail then says)
  */
-public record CheckResult(String check, String target, Status status, String measured, String detail, long millis) {
+public record CheckResult(String check, String target, Status status, String measured, String detail, long millis,
+        Evidence evidence) {
     public enum Status {
         /** Behaves as the protocol (and the kernel) requires. */
         PASS,

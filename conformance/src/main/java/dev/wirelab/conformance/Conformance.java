@@ -85,11 +85,17 @@ public final class Conformance {
         return results;
     }
 
+    /**
+     * Runs one check in a fresh lab. The cell's directory, {@code logDir/TARGET/CHECK}, receives the
+     * target's logs and the cell's {@link Evidence}.
+     */
     public static CheckResult runOne(Target target, Check check, Path logDir) {
         long start = System.nanoTime();
         Check.Outcome o;
-        Path logs = logDir.resolve(fileName(target.name())).resolve(check.name());
+        Path logs = cellDirectory(logDir, target.name(), check.name());
+        HarnessPeer harness = null;
         try (Lab lab = Lab.start(target, logs, check.targetKnowsHarness())) {
+            harness = lab.harness;
             o = check.run(lab);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -98,8 +104,25 @@ public final class Conformance {
             o = new Check.Outcome(Status.ERROR, "harness error", e.toString());
         }
         o = judged(target.differencesOf(), o);
+        Evidence evidence = null;
+        if (harness != null) {
+            // Written once the lab is closed: the harness's sockets are shut, so its record is complete.
+            try {
+                evidence = Evidence.write(harness, logs);
+            } catch (IOException e) {
+                // The verdict stands; only what a person would look at is missing.
+                o = new Check.Outcome(o.status(), o.measured(), (o.detail().isEmpty() ? "" : o.detail() + "; ")
+                        + "the cell's capture and key log could not be written to " + logs + " (" + e
+                        + "): give --logs a writable directory with space", o.difference());
+            }
+        }
         return new CheckResult(check.name(), target.name(), o.status(), o.measured(), o.detail(),
-                (System.nanoTime() - start) / 1_000_000);
+                (System.nanoTime() - start) / 1_000_000, evidence);
+    }
+
+    /** Where a cell's logs and evidence go: one directory per target, one below it per check. */
+    public static Path cellDirectory(Path logDir, String target, String check) {
+        return logDir.resolve(fileName(target)).resolve(check);
     }
 
     /** A target's name as one file name: an exec: target's command has slashes and spaces. */
@@ -154,8 +177,11 @@ public final class Conformance {
         return sb.toString();
     }
 
-    /** The matrix in Markdown: status and measured value in each cell. */
-    public static String markdown(List<CheckResult> results, List<Check> checks) {
+    /**
+     * The matrix in Markdown: status and measured value in each cell, and links to the cell's capture
+     * and key log, relative to {@code reportDir}, the directory the Markdown file is written to.
+     */
+    public static String markdown(List<CheckResult> results, List<Check> checks, Path reportDir) {
         Set<String> targets = new LinkedHashSet<>();
         results.forEach(r -> targets.add(r.target()));
         StringBuilder sb = new StringBuilder("| check | ");
@@ -168,7 +194,8 @@ public final class Conformance {
                 CheckResult r = results.stream().filter(x -> x.check().equals(c.name()) && x.target().equals(t)).findFirst()
                         .orElse(null);
                 sb.append(' ').append(r == null ? "–" : "**" + r.status() + "** " + escape(r.measured())
-                        + (r.detail().isEmpty() ? "" : " (" + escape(r.detail()) + ")")).append(" |");
+                        + (r.detail().isEmpty() ? "" : " (" + escape(r.detail()) + ")") + links(r.evidence(), reportDir))
+                        .append(" |");
             }
             sb.append('\n');
         }
@@ -179,11 +206,35 @@ public final class Conformance {
         return sb.toString();
     }
 
+    private static String links(Evidence evidence, Path reportDir) {
+        return evidence == null ? "" : " [pcap](" + link(reportDir, evidence.pcap()) + ") [keys](" + link(reportDir, evidence.keylog()) + ")";
+    }
+
+    /**
+     * {@code file} as a relative link from {@code dir}, percent-encoded where a URL needs it. A link
+     * that does not climb out starts with "./": a target's directory such as "wirelab:boringtun" would
+     * otherwise read as a URL scheme.
+     */
+    static String link(Path dir, Path file) {
+        Path relative = dir.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize());
+        String path = relative.toString().replace(java.io.File.separatorChar, '/');
+        try {
+            // Parentheses are legal in a URL but end a Markdown link.
+            return new java.net.URI(null, null, path.startsWith("../") ? path : "./" + path, null).toASCIIString()
+                    .replace("(", "%28").replace(")", "%29");
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("no link to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     private static String escape(String s) {
         return s.replace("|", "\\|").replace("\n", " ");
     }
 
-    /** JUnit XML: one testsuite per target, one testcase per check; FAIL and ERROR are failures. */
+    /**
+     * JUnit XML: one testsuite per target, one testcase per check; FAIL and ERROR are failures. A
+     * testcase's system-out names the cell's capture and key log.
+     */
     public static void writeJunit(List<CheckResult> results, Path out) throws IOException {
         Map<String, List<CheckResult>> byTarget = new LinkedHashMap<>();
         for (CheckResult r : results) {
@@ -199,12 +250,20 @@ public final class Conformance {
             for (CheckResult r : rs) {
                 sb.append(String.format(Locale.ROOT, "    <testcase classname=\"conformance.%s\" name=\"%s\" time=\"%.3f\">",
                         xml(r.target()), xml(r.check()), r.millis() / 1000.0));
+                List<String> said = new ArrayList<>();
                 switch (r.status()) {
                     case FAIL -> sb.append("<failure message=\"").append(xml(r.detail())).append("\">").append(xml(r.measured()))
                             .append("</failure>");
                     case ERROR -> sb.append("<error message=\"").append(xml(r.detail())).append("\"/>");
-                    case DIFFERS, PASS -> sb.append("<system-out>").append(xml(r.status() + ": " + r.measured()
-                            + (r.detail().isEmpty() ? "" : " — " + r.detail()))).append("</system-out>");
+                    case DIFFERS, PASS -> said.add(r.status() + ": " + r.measured() + (r.detail().isEmpty() ? "" : " — " + r.detail()));
+                }
+                // The schema allows one system-out, after the failure or error: where to look at what happened.
+                if (r.evidence() != null) {
+                    said.add("capture " + r.evidence().pcap() + ", key log " + r.evidence().keylog()
+                            + ": open both in the visualizer's capture section (`wirelab serve`), or run " + r.evidence().tsharkCommand());
+                }
+                if (!said.isEmpty()) {
+                    sb.append("<system-out>").append(xml(String.join("\n", said))).append("</system-out>");
                 }
                 sb.append("</testcase>\n");
             }

@@ -1,5 +1,6 @@
 package dev.wirelab.conformance;
 
+import dev.wirelab.capture.WireGuardKeylog;
 import dev.wirelab.datapath.SystemClock;
 import dev.wirelab.engine.Bytes;
 import dev.wirelab.engine.DropReason;
@@ -14,6 +15,7 @@ import dev.wirelab.engine.device.Device;
 import dev.wirelab.engine.device.DeviceEdit;
 import dev.wirelab.engine.device.Effects;
 import dev.wirelab.engine.device.PeerEdit;
+import dev.wirelab.engine.device.TraceEvent;
 import dev.wirelab.interop.Netns;
 import dev.wirelab.sim.Icmp;
 import java.io.IOException;
@@ -69,6 +71,8 @@ public final class HarnessPeer implements AutoCloseable {
     private final List<Datagram> sent = new CopyOnWriteArrayList<>();
     private final List<byte[]> delivered = new CopyOnWriteArrayList<>();
     private final List<Datagram> held = new CopyOnWriteArrayList<>();
+    /** A block per handshake of the Device (an initiation per REKEY_TIMEOUT at most, a response per initiation received). */
+    private final List<WireGuardKeylog> keylog = new CopyOnWriteArrayList<>();
     private final Effects effects = new HarnessEffects();
     private volatile Mode mode = Mode.AUTOPILOT;
     private volatile int sendPort;
@@ -192,6 +196,20 @@ public final class HarnessPeer implements AutoCloseable {
     /** Every datagram sent so far, in order. */
     public List<Datagram> sent() {
         return List.copyOf(sent);
+    }
+
+    /**
+     * A Wireshark key log block for each handshake the harness's Device made, as initiator or
+     * responder: what opens them and their sessions in a capture. (Initiations crafted outside the
+     * Device keep their keys in {@link Crafter}.)
+     */
+    public List<WireGuardKeylog> keylog() {
+        return List.copyOf(keylog);
+    }
+
+    /** The harness's underlay address, where its ports are. */
+    public InetAddress address() {
+        return address;
     }
 
     public long now() {
@@ -413,6 +431,21 @@ public final class HarnessPeer implements AutoCloseable {
         @Override
         public void drop(DropReason reason, Endpoint from) {
             drops.merge(reason, 1, Integer::sum);
+        }
+
+        /**
+         * On for the cell's key log. The Device then also builds its other trace events (C and H per
+         * Noise step, a record per transport packet), which are dropped here: microseconds per
+         * message, far inside the 100 ms the timing checks allow (Checks.EARLY_SLACK_S).
+         */
+        @Override
+        public boolean tracing() {
+            return true;
+        }
+
+        @Override
+        public void trace(TraceEvent event) {
+            WireGuardKeylog.handshake(device, event).ifPresent(keylog::add);
         }
     }
 

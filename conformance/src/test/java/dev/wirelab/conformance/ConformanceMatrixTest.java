@@ -54,7 +54,7 @@ abstract class ConformanceMatrixTest {
         target.close();
         java.nio.file.Files.createDirectories(OUT);
         java.nio.file.Files.writeString(OUT.resolve(Conformance.fileName(target.name()) + ".md"), Conformance.markdown(results,
-                Checks.all().stream().filter(c -> !Checks.slow(c)).toList()));
+                Checks.all().stream().filter(c -> !Checks.slow(c)).toList(), OUT));
         System.out.println(Conformance.table(results));
     }
 }

@@ -50,7 +50,7 @@ class MutationTableTest {
     }
 
     private static CheckResult result(String check, String mutant, CheckResult.Status status) {
-        return new CheckResult(check, "mutant:" + mutant, status, "measured", status == CheckResult.Status.PASS ? "" : "why", 1);
+        return new CheckResult(check, "mutant:" + mutant, status, "measured", status == CheckResult.Status.PASS ? "" : "why", 1, null);
     }
 
     private static Check check(String name) {

@@ -7,18 +7,14 @@ import dev.wirelab.engine.Endpoint;
 import dev.wirelab.engine.Now;
 import dev.wirelab.engine.Profile;
 import dev.wirelab.engine.crypto.Crypto;
-import dev.wirelab.engine.crypto.PublicKey;
-import dev.wirelab.engine.crypto.SymmetricKey;
 import dev.wirelab.engine.device.Device;
 import dev.wirelab.engine.device.DeviceEdit;
 import dev.wirelab.engine.device.Effects;
-import dev.wirelab.engine.device.Peer;
 import dev.wirelab.engine.device.RecordedEffects;
 import dev.wirelab.engine.device.TraceEvent;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -728,35 +724,21 @@ public final class UserspaceDevice implements AutoCloseable {
             return keylog != null;
         }
 
-        /** Keeps the two events that carry an ephemeral private key; the rest is not wanted here. */
+        /**
+         * Appends a block to the key log for each event that carries an ephemeral private key; the rest
+         * is not wanted here. The static private key is read now, not at start, so a `wg set
+         * private-key` is followed by the next handshake's block.
+         */
         @Override
         public void trace(TraceEvent event) {
-            switch (event) {
-                case TraceEvent.InitiatorEphemeral e -> logKeys(e.peer(), e.ephemeralPrivateBase64());
-                case TraceEvent.ResponderEphemeral e -> logKeys(e.peer(), e.ephemeralPrivateBase64());
-                default -> {
+            WireGuardKeylog.handshake(device, event).ifPresent(block -> {
+                try {
+                    keylog.append(block);
+                } catch (IOException e) {
+                    // The handshake goes on; only its decryption in Wireshark is lost. The message names no key.
+                    LOG.log(Level.WARNING, name + ": cannot write the key log " + keylog.path() + ": " + e.getMessage());
                 }
-            }
-        }
-
-        /**
-         * Appends one handshake's block to the key log. The static private key is read now, not at
-         * start, so a `wg set private-key` is followed by the next handshake's block. The base64
-         * strings cannot be wiped; the JVM keeps them until collected, as it does the key file's text.
-         */
-        private void logKeys(PublicKey peerKey, String ephemeralPrivate) {
-            Peer peer = device.peer(peerKey);
-            SymmetricKey psk = peer == null ? null : peer.presharedKey();
-            String pskBase64 = psk == null || psk.isZero() ? null : Base64.getEncoder().encodeToString(psk.secretBytes());
-            // A handshake is only made with a private key set, so identity() is not null here.
-            WireGuardKeylog block = new WireGuardKeylog().handshake(peerKey, device.identity().privateKey().base64(),
-                    ephemeralPrivate, pskBase64);
-            try {
-                keylog.append(block);
-            } catch (IOException e) {
-                // The handshake goes on; only its decryption in Wireshark is lost. The message names no key.
-                LOG.log(Level.WARNING, name + ": cannot write the key log " + keylog.path() + ": " + e.getMessage());
-            }
+            });
         }
     }
 }
