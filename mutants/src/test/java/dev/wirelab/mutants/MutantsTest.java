@@ -77,8 +77,8 @@ class MutantsTest {
         protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
             synchronized (getClassLoadingLock(name)) {
                 Class<?> c = findLoadedClass(name);
-                if (c == null && name.startsWith("dev.wirelab.engine.")) {
-                    // The whole engine in this loader, so edited classes reach their package-private mates.
+                if (c == null && (name.startsWith("dev.wirelab.engine.") || name.startsWith("dev.wirelab.datapath."))) {
+                    // The whole engine and datapath in this loader, so edited classes reach their package-private mates.
                     byte[] b = edited.get(name);
                     if (b == null) {
                         try {
