@@ -111,7 +111,7 @@ public final class Checks {
                         false, ReplayChecks::equalTimestamp),
                 check("initiation-flood-limit", "30 valid initiations back to back, each with a newer timestamp: at most one consumed per 1/INITIATIONS_PER_SECOND (20 ms, 15 ms allowed for coarse clocks) of the time from the first sent to the last response.",
                         false, ReplayChecks::initiationFloodLimit),
-                check("rate-limit-under-load", "Under load, 20 initiations with a valid mac2 from one address, 25 ms apart: at most the bucket's burst of 5 plus 20/s of them answered (+2 slack); a last one without mac2 must get a cookie reply (still under load).",
+                check("rate-limit-under-load", "Under load, 40 initiations with a valid mac2 from one address, 12 ms apart (two peers in turn, each above the flood limit): at most the bucket's burst of 5 plus 20/s of them answered (+2 slack); a last one without mac2 must get a cookie reply (still under load).",
                         false, CookieChecks::rateLimitUnderLoad),
                 check("longest-prefix-across-peers", "The harness holds 198.51.100.1/32, a second peer 198.51.100.0/24: the target's ping to .1 goes to the harness, to .9 to the second peer.",
                         true, RoutingChecks::longestPrefixAcrossPeers),

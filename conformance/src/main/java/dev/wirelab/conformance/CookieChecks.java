@@ -187,16 +187,23 @@ final class CookieChecks {
     /** The per-source bucket under load (kernel ratelimiter.c, wireguard-go ratelimiter.go): 20 a second, a burst of 5. */
     private static final int RATE_PER_SECOND = 20;
     private static final int RATE_BURST = 5;
-    /** Initiations with a valid mac2 in the burst, and their spacing: above the 20 ms flood limit per peer. */
-    private static final int RATE_PROBES = 20;
-    private static final long RATE_SPACING_MS = 25;
+    /**
+     * Initiations with a valid mac2 in the burst, and their spacing. They come from two identities the
+     * target knows, in turn: each peer's then arrive 24 ms apart, above the 20 ms flood limit per peer,
+     * while the source address (the harness's, which the bucket is kept for) sends twice as fast.
+     */
+    private static final int RATE_PROBES = 40;
+    private static final long RATE_SPACING_MS = 12;
 
     static Check.Outcome rateLimitUnderLoad(Lab lab) throws Exception {
         StringBuilder tries = new StringBuilder();
+        // A second identity the target knows as a peer, sending from the harness's address too.
+        dev.wirelab.engine.noise.StaticIdentity second = strangerIdentity();
+        lab.target.wg("set", lab.target.ifname(), "peer", second.publicKey().base64(), "allowed-ips", "198.51.100.3/32");
         // A target stays under load only 1 s after its queue was last long; a try whose last initiation
         // no longer got a cookie reply ran past that, and proves nothing: it is tried again.
         for (int attempt = 1; attempt <= 3; attempt++) {
-            Check.Outcome o = rateLimitOnce(lab, attempt, tries);
+            Check.Outcome o = rateLimitOnce(lab, attempt, second, tries);
             if (o != null) {
                 return o;
             }
@@ -205,7 +212,8 @@ final class CookieChecks {
                 + "no verdict on its rate limit");
     }
 
-    private static Check.Outcome rateLimitOnce(Lab lab, int attempt, StringBuilder tries) throws Exception {
+    private static Check.Outcome rateLimitOnce(Lab lab, int attempt, dev.wirelab.engine.noise.StaticIdentity second,
+            StringBuilder tries) throws Exception {
         int floodPort = 40010 + attempt;
         Flood flood = floodUntilCookie(lab, floodPort);
         if (flood.firstCookie() == null) {
@@ -231,9 +239,10 @@ final class CookieChecks {
             return null;
         }
         java.util.Set<Integer> burst = new java.util.HashSet<>();
+        List<dev.wirelab.engine.noise.StaticIdentity> senders = List.of(lab.harness.identity(), second);
         long start = lab.harness.now();
         for (int i = 1; i <= RATE_PROBES; i++) {
-            byte[] initiation = CRAFT.initiation(lab.harness.identity(), lab.targetKey, stamp + i * 100_000_000L);
+            byte[] initiation = CRAFT.initiation(senders.get(i % 2), lab.targetKey, stamp + i * 100_000_000L);
             macs.addMacs(initiation, now); // mac1 and the cookie's mac2
             burst.add(dev.wirelab.engine.message.MessageCodec.readInt(initiation, Initiation.OFFSET_SENDER));
             lab.harness.sendRaw(Lab.HARNESS_PORT, Lab.TARGET_ENDPOINT, initiation);

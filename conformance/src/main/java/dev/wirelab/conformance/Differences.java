@@ -32,14 +32,14 @@ public final class Differences {
                     "under load, one count of handshakes per second for the whole device instead of a token bucket per"
                             + " source address (20/s, burst 5, IPv6 per /64)",
                     "boringtun src/noise/rate_limiter.rs; kernel drivers/net/wireguard/ratelimiter.c; wireguard-go"
-                            + " ratelimiter/ratelimiter.go", ""),
+                            + " ratelimiter/ratelimiter.go", "rate-limit-under-load"),
             new Difference("cookie-secret-128s", List.of("wirelab:boringtun"),
                     "the cookie secret is renewed every 128 s instead of 120 s",
                     "boringtun src/noise/rate_limiter.rs (COOKIE_REFRESH); kernel cookie.h (COOKIE_SECRET_MAX_AGE)", ""),
             new Difference("no-peer-silent", List.of("wireguard-go", "wireguard-go-2023", "wirelab", "wirelab:reference",
                     "wirelab:wireguard-go", "wirelab:boringtun"),
-                    "a packet whose destination is in no peer's AllowedIPs is dropped in silence; the kernel also sends the"
-                            + " local sender ICMP host unreachable (ping says so at once instead of timing out)",
+                    "a packet whose destination is in no peer's AllowedIPs is dropped in silence; the kernel also tells the local"
+                            + " sender: the send fails with ENOKEY and ICMP host unreachable comes back (ping says so at once)",
                     "kernel drivers/net/wireguard/device.c (wg_xmit: icmp_ndo_send ICMP_HOST_UNREACH); wireguard-go"
                             + " device/send.go (RoutineReadFromTUN: no peer, the packet is dropped); wirelab Device.onOutbound"
                             + " (DropReason.NO_ROUTE), which follows wireguard-go here",

@@ -27,6 +27,18 @@ class DifferencesTest {
     }
 
     @Test
+    void aTargetBuiltFromAnotherIsJudgedByThatOnesDeclarations() {
+        Target exec = Conformance.target("exec:wireguard-go -f {ifname}");
+        assertEquals("exec:wireguard-go -f {ifname}", exec.differencesOf(), "alone, an exec: target declares nothing");
+        Target asGo = Target.withDifferencesOf(exec, "wireguard-go");
+        assertEquals(exec.name(), asGo.name());
+        Check.Outcome silent = Check.Outcome.differs("no-peer-silent", "dropped in silence", "no ICMP");
+        assertEquals(CheckResult.Status.FAIL, Conformance.judged(exec.differencesOf(), silent).status());
+        assertEquals(CheckResult.Status.DIFFERS, Conformance.judged(asGo.differencesOf(), silent).status());
+        assertEquals(CheckResult.Status.FAIL, Conformance.judged("kernel", silent).status());
+    }
+
+    @Test
     void theCommittedTableIsTheDeclaredOne() throws Exception {
         assertEquals(Differences.markdown(), Files.readString(Path.of("DIFFERENCES.md")),
                 "conformance/DIFFERENCES.md must equal Differences.markdown(): write it anew from Differences.java");

@@ -162,6 +162,30 @@ public sealed interface Edit {
     }
 
     /**
+     * Every call of {@code callee} in the method calls {@code replacement} instead: a method of the same
+     * class with the same parameters, as a wrong call in the source would.
+     */
+    record RenameCall(String owner, String method, String calleeOwner, String callee, String replacement) implements Edit {
+        @Override
+        public String describe() {
+            return "in " + simple(owner) + "." + method + "(), " + simple(calleeOwner) + "." + callee + "() becomes "
+                    + replacement + "()";
+        }
+
+        @Override
+        public CodeTransform transform(CodeModel code, int[] changes) {
+            return (cb, e) -> {
+                if (e instanceof InvokeInstruction i && calls(i, calleeOwner, callee)) {
+                    changes[0]++;
+                    cb.invoke(i.opcode(), i.owner().asSymbol(), replacement, i.typeSymbol(), i.isInterface());
+                } else {
+                    cb.with(e);
+                }
+            };
+        }
+    }
+
+    /**
      * Where the method reads the length of array {@code from} ({@code from.length}), it reads the
      * length of {@code to} instead (both local variables, named as in the source).
      */

@@ -3,6 +3,7 @@ package dev.wirelab.mutants;
 import dev.wirelab.mutants.Edit.InsertCall;
 import dev.wirelab.mutants.Edit.Redirect;
 import dev.wirelab.mutants.Edit.RemoveCall;
+import dev.wirelab.mutants.Edit.RenameCall;
 import dev.wirelab.mutants.Edit.ReplaceResult;
 import dev.wirelab.mutants.Edit.ReturnConstant;
 import dev.wirelab.mutants.Edit.SwapConstant;
@@ -154,7 +155,7 @@ public final class Mutants {
                     List.of(new Redirect(KEYPAIRS, "receivedWith", Faults.class))),
             new Mutant("initiator-never-confirms", "after the response, sends only what was queued: with nothing queued,"
                     + " no keepalive confirms the session to the responder",
-                    List.of(new RemoveCall(DEVICE, "receiveHandshake", DEVICE, "sendKeepalive", 1))),
+                    List.of(new RenameCall(DEVICE, "receiveHandshake", DEVICE, "sendKeepalive", "sendStaged"))),
             new Mutant("ignores-mtu-change", "pads to the MTU the interface had at start, not the one `ip link set mtu`"
                     + " gave it since: padding can take packets past the MTU",
                     List.of(new ReturnConstant(DEVICE, "setMtu", null))),
@@ -168,7 +169,7 @@ public final class Mutants {
                     + " peer owning the nearest address (a default route nobody configured) instead of dropping it",
                     List.of(new Redirect(ALLOWED_IPS, "lookupDestination", Faults.class, "lookupDestinationOrNearest"))),
             new Mutant("listen-port-change-not-applied", "`wg set listen-port` is taken (`wg show` says the new port) but the"
-                    + " socket stays bound to the old one",
+                    + " socket stays bound where the device started: a port set by `wg` never takes effect",
                     List.of(new ReturnConstant(USERSPACE_DEVICE, "reconfigured", 0))));
 
     private Mutants() {
