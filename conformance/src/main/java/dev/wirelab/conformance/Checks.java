@@ -247,13 +247,28 @@ public final class Checks {
     }
 
     /**
+     * A session the target starts (one ping to the harness), after which the harness plays dead
+     * ({@link HarnessPeer.Mode#SILENT}) once no initiation of the target's can still be pending; false
+     * when the ping did not come back.
+     */
+    static boolean targetInitiatesThenHarnessGoesSilent(Lab lab) throws Exception {
+        long sessionStart = lab.harness.now();
+        if (lab.target.ping(Lab.HARNESS_TUNNEL, 1) != 1) {
+            return false;
+        }
+        awaitNoInitiationPending(lab, sessionStart);
+        lab.harness.mode(HarnessPeer.Mode.SILENT);
+        return true;
+    }
+
+    /**
      * Waits until no initiation of the target's can still be pending: REKEY_TIMEOUT + jitter + slack
      * after the last one since {@code sessionStart}. On a slow target (the kernel under qemu on a busy
      * machine) the response to its first initiation can come after it retransmitted one; were the
      * harness silent by then, that retransmission would go unanswered, and the next, REKEY_TIMEOUT later,
      * would pass for the handshake a check waits for.
      */
-    static void awaitNoInitiationPending(Lab lab, long sessionStart) throws InterruptedException {
+    private static void awaitNoInitiationPending(Lab lab, long sessionStart) throws InterruptedException {
         long settleNanos = 5_000_000_000L + 334_000_000L + (long) (LATE_SLACK_S * 1e9);
         while (true) {
             long lastInitiation = lab.harness.receivedSince(sessionStart).stream()

@@ -5,6 +5,9 @@ import static dev.wirelab.conformance.Check.Outcome.fail;
 import static dev.wirelab.conformance.Checks.*;
 
 import dev.wirelab.conformance.HarnessPeer.Datagram;
+import dev.wirelab.engine.message.Initiation;
+import dev.wirelab.engine.message.MessageCodec;
+import dev.wirelab.engine.message.Response;
 import dev.wirelab.sim.Icmp;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,12 +62,9 @@ final class TimerChecks {
     }
 
     static Check.Outcome newHandshakeAfterNoReply(Lab lab) throws Exception {
-        long sessionStart = lab.harness.now();
-        if (lab.target.ping(Lab.HARNESS_TUNNEL, 1) != 1) {
+        if (!targetInitiatesThenHarnessGoesSilent(lab)) {
             return fail("no session", "could not establish a session");
         }
-        awaitNoInitiationPending(lab, sessionStart);
-        lab.harness.mode(HarnessPeer.Mode.SILENT);
         long t0 = lab.harness.now();
         try (AutoCloseable ping = lab.target.pingInBackground(Lab.HARNESS_TUNNEL, 20)) {
             Datagram firstData = lab.harness.await(t0, d -> d.type() == TYPE_DATA && d.bytes().length > 32, Duration.ofSeconds(3));
@@ -88,20 +88,32 @@ final class TimerChecks {
             Thread.sleep(127_000);
         }
         List<Datagram> all = lab.harness.receivedSince(t0);
-        Datagram firstData = all.stream().filter(d -> d.type() == TYPE_DATA).findFirst().orElse(null);
-        if (firstData == null) {
+        Datagram anyData = all.stream().filter(d -> d.type() == TYPE_DATA).findFirst().orElse(null);
+        if (anyData == null) {
             return fail("no data", "the target sent no data: no session");
         }
-        // The session began with the last initiation before its first data (earlier ones may have been
-        // retransmissions of an initiation whose response came late); the rekey is the next one long after.
-        Datagram sessionStart = all.stream().filter(d -> d.type() == TYPE_INITIATION && d.monoNanos() < firstData.monoNanos())
-                .reduce((a, b) -> b).orElse(null);
-        Datagram rekey = sessionStart == null ? null : all.stream()
-                .filter(d -> d.type() == TYPE_INITIATION && d.monoNanos() - sessionStart.monoNanos() > 60_000_000_000L)
+        Datagram rekey = all.stream().filter(d -> d.type() == TYPE_INITIATION && d.monoNanos() - anyData.monoNanos() > 60_000_000_000L)
                 .findFirst().orElse(null);
-        if (sessionStart == null || rekey == null) {
+        if (rekey == null) {
             return fail("no second handshake in 127 s", "expected a new initiation at 120 s");
         }
+        // The session that is rekeyed is the one whose keypair carried the target's data just before: its
+        // receiver index is the harness's index in the response that made it, and that response answered
+        // the initiation that began it. (Not simply the first: a target may have handshaken twice at the
+        // start, a response racing a retransmission, and then it counts from the second.)
+        int inUse = receiver(all.stream().filter(d -> d.type() == TYPE_DATA && d.monoNanos() < rekey.monoNanos())
+                .reduce((a, b) -> b).orElseThrow());
+        Datagram response = lab.harness.sent().stream().filter(d -> d.type() == TYPE_RESPONSE
+                && MessageCodec.readInt(d.bytes(), Response.OFFSET_SENDER) == inUse).findFirst().orElse(null);
+        int initiator = response == null ? 0 : MessageCodec.readInt(response.bytes(), Response.OFFSET_RECEIVER);
+        Datagram sessionStart = response == null ? null : all.stream().filter(d -> d.type() == TYPE_INITIATION
+                && d.monoNanos() <= response.monoNanos() && MessageCodec.readInt(d.bytes(), Initiation.OFFSET_SENDER) == initiator)
+                .reduce((a, b) -> b).orElse(null);
+        if (sessionStart == null) {
+            return fail("data before the rekey on index " + Integer.toUnsignedString(inUse, 16) + ", which no response of the"
+                    + " harness gave", "harness error: cannot tell which handshake began the session");
+        }
+        Datagram firstData = all.stream().filter(d -> d.type() == TYPE_DATA && receiver(d) == inUse).findFirst().orElseThrow();
         // REKEY_AFTER_TIME counts from the keypair's birth, when the target consumed the response: after
         // its initiation went out, no later than its first data (staged data leaves at once). On a slow
         // target the response can come seconds after the initiation, so the initiation bounds the rekey

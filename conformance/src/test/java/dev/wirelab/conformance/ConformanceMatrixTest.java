@@ -17,7 +17,7 @@ import org.junit.jupiter.api.TestInstance;
  * DIFFER (a documented profile difference); FAIL and ERROR fail the test. The three targets run
  * as three classes, concurrently (junit-platform.properties): most checks wait on protocol timers.
  * The target's column is written to target/conformance/TARGET.md. The slow checks (minutes each) are
- * left out, as {@code wirelab conformance --quick} does; README's long run has them.
+ * left out, as {@code wirelab conformance --quick} does; docs/conformance.md's long run has them.
  */
 @NeedsRoot("network namespaces and TUN devices; the kernel target a tap device and qemu")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
