@@ -21,18 +21,20 @@ import picocli.CommandLine.Spec;
  * wirelab's engine as the peer and the adversary; prints the check x target matrix.
  */
 @Command(
-        name = "conformance",
+        name = "conformance", header = "Check any WireGuard implementation from the outside.",
         description = {
-            "Check WireGuard implementations from the outside: each target is started fresh for each check,",
-            "configured only with `wg` and `ip`, and probed over real UDP by a harness built on wirelab's engine",
-            "(handshakes both ways, silence toward bad input, replay, cookies under load, roaming, timers).",
-            "Targets: wirelab (this build's device; wirelab:boringtun runs it on another engine profile),",
-            "wireguard-go (Debian 12's 0.0.20220316), wireguard-go-2023 (Debian trixie's 0.0.20231211, which",
-            ".ci/run fetches), kernel (a qemu VM booted here; kernel:/boot/vmlinuz-VERSION picks the image), and",
-            "any userspace implementation: exec:'COMMAND ARGS… {ifname}' starts it in the target's namespace; it",
-            "must stay in the foreground, create the TUN {ifname} and serve /var/run/wireguard/{ifname}.sock.",
-            "all is wirelab, wireguard-go, wireguard-go-2023 and kernel.",
-            "Needs root (namespaces, TUN); the kernel target needs qemu-system-x86 and busybox-static.",
+            "Check WireGuard implementations from the outside: each target is started fresh for each check, "
+                    + "configured only with `wg` and `ip`, and probed over real UDP by a harness built on wirelab's "
+                    + "engine (handshakes both ways, silence toward bad input, replay, cookies and rate limits under "
+                    + "load, roaming, routing, timers).",
+            "Targets: wirelab (this build's device; wirelab:boringtun runs it on another engine profile), "
+                    + "wireguard-go (Debian 12's 0.0.20220316), wireguard-go-2023 (Debian trixie's 0.0.20231211, which "
+                    + ".ci/run fetches), kernel (a qemu VM booted here; kernel:/boot/vmlinuz-VERSION picks the image), "
+                    + "and any userspace implementation: exec:'COMMAND ARGS… {ifname}' starts it in the target's "
+                    + "namespace; it must stay in the foreground, create the TUN {ifname} and serve "
+                    + "/var/run/wireguard/{ifname}.sock. `all` is wirelab, wireguard-go, wireguard-go-2023 and kernel.",
+            "Each cell keeps the target's log, capture.pcap and keys.log under --logs. Needs root "
+                    + "(namespaces, TUN); the kernel target needs qemu-system-x86 and busybox-static.",
         },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every cell passed or differs as documented", "1:a check failed or could not run", "2:bad usage"},

@@ -30,12 +30,12 @@ import picocli.CommandLine.Spec;
  * waits until that copy answers on its UAPI socket, and returns; errors of the copy are shown.
  */
 @Command(
-        name = "device",
+        name = "device", header = "Run a userspace WireGuard interface that `wg` configures.",
         description = {
-            "Create the userspace WireGuard interface IFNAME (a TUN device) and serve its configuration",
-            "socket /var/run/wireguard/IFNAME.sock (mode 0600), as wireguard-go does. Configure it with",
-            "`wg` and `ip`. It exits on SIGINT/SIGTERM, when the interface is deleted (`ip link del IFNAME`)",
-            "or when its socket file is removed. Needs root (or CAP_NET_ADMIN) and /dev/net/tun.",
+            "Create the userspace WireGuard interface IFNAME (a TUN device) and serve its configuration "
+                    + "socket /var/run/wireguard/IFNAME.sock (mode 0600), as wireguard-go does. Configure it with `wg` "
+                    + "and `ip`. It exits on SIGINT/SIGTERM, when the interface is deleted (`ip link del IFNAME`) or "
+                    + "when its socket file is removed. Needs root (or CAP_NET_ADMIN) and /dev/net/tun.",
         },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {

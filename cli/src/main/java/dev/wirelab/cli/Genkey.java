@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
  * prints it. The randomness comes from here, at the edge: the engine itself never draws any.
  */
 @Command(
-        name = "genkey",
+        name = "genkey", header = "Print a new private key, as `wg genkey` does.",
         description = {
             "Print a new random private key (base64, 44 characters), as `wg genkey` does.",
             "Keep it secret: write it to a file only you can read.",

@@ -23,11 +23,11 @@ import picocli.CommandLine.Spec;
  * compute them independently. Then one packet each way, and a replay that is refused.
  */
 @Command(
-        name = "handshake",
+        name = "handshake", header = "Walk through a real handshake, step by step.",
         description = {
-            "Walk through a real WireGuard handshake between two in-memory engine peers:",
-            "every Noise step with its formula, C and H before and after, the DH values and keys,",
-            "the bytes of each message by field, then transport data both ways and a rejected replay.",
+            "Walk through a real WireGuard handshake between two in-memory engine peers: every Noise step "
+                    + "with its formula, C and H before and after, the DH values and keys, the bytes of each message "
+                    + "by field, then transport data both ways and a rejected replay.",
             "Keys come from --seed, so the run is reproducible; they are printed, so never reuse them.",
         },
         footer = {"%nExamples:%n  wirelab handshake%n  wirelab handshake --seed 42 --psk"})

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
  * stderr and exit code 1.
  */
 @Command(
-        name = "pubkey",
+        name = "pubkey", header = "Print a private key's public key, as `wg pubkey` does.",
         description = "Read a private key (base64) on standard input; print its public key, as `wg pubkey` does.",
         footer = {"%nExample:%n  wirelab pubkey < private.key > public.key"})
 final class Pubkey implements Callable<Integer> {

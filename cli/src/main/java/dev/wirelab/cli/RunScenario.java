@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * Prints each check with what it measured, the trace hash and the command that repeats the run.
  */
 @Command(
-        name = "run",
+        name = "run", header = "Run one scenario in the simulator and check it.",
         description = {
             "Run a scenario file in the simulator and check its expectations.",
             "The same file and seed give the same trace, byte for byte, on any machine.",

@@ -15,11 +15,12 @@ import picocli.CommandLine.Spec;
  * page's address and serves until the process is stopped (Ctrl-C).
  */
 @Command(
-        name = "serve",
+        name = "serve", header = "Start the browser visualizer (the default command).",
         description = {
-            "Start the browser visualizer and print its address: WireGuard stepped through with the real engine",
-            "(a handshake's 11 steps with C and H, cryptokey routing on the real AllowedIPs trie, a packet's journey",
-            "byte by byte, and the simulator's built-in scenarios as sequence diagrams). Works offline.",
+            "Start the browser visualizer and print its address: WireGuard stepped through with the real "
+                    + "engine (a handshake's 11 steps with C and H, cryptokey routing on the real AllowedIPs trie, a "
+                    + "packet's journey byte by byte, and the simulator's built-in scenarios as sequence diagrams). "
+                    + "Works offline.",
         },
         footer = {"%nExamples:%n  wirelab serve%n  wirelab serve --port 8080%n  wirelab serve --host 0.0.0.0   (reachable from other machines)"})
 final class Serve implements Callable<Integer> {

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
  * reported and the rest still run.
  */
 @Command(
-        name = "suite",
+        name = "suite", header = "Run a directory of scenarios; JUnit XML for CI.",
         description = {
             "Run every scenario file (*.yaml) in a directory and check their expectations.",
             "Files run in name order; --shard I/N runs files I, I+N, I+2N, ... (I from 1), to split a suite across CI runners.",

@@ -53,14 +53,14 @@ final class UpDown {
         }
     }
 
-    @Command(name = "up", description = {
-        "Bring up a WireGuard interface from a wg-quick style file, on wirelab's userspace device.",
-        "Needs root.",
+    @Command(name = "up", header = "Bring up a wg-quick style file on wirelab's device.", description = {
+        "Bring up a WireGuard interface from a wg-quick style file, on wirelab's userspace device. Needs "
+                + "root.",
     }, footer = {
-        "%nCONFIG is a wg-quick file: [Interface] PrivateKey, ListenPort, FwMark, Address, DNS, MTU, Table,",
-        "PreUp/PostUp/PreDown/PostDown; [Peer] PublicKey, PresharedKey, Endpoint, AllowedIPs,",
-        "PersistentKeepalive. The interface is named after the file (wl0.conf -> wl0); a bare name",
-        "means /etc/wireguard/NAME.conf. SaveConfig = true is refused (save with `wg showconf`).",
+        "%nCONFIG is a wg-quick file: [Interface] PrivateKey, ListenPort, FwMark, Address, DNS, MTU, Table, "
+                + "PreUp/PostUp/PreDown/PostDown; [Peer] PublicKey, PresharedKey, Endpoint, AllowedIPs, "
+                + "PersistentKeepalive. The interface is named after the file (wl0.conf -> wl0); a bare name means "
+                + "/etc/wireguard/NAME.conf. SaveConfig = true is refused (save with `wg showconf`).",
         "%nExamples:",
         "  wirelab up ./wl0.conf",
         "  wirelab down ./wl0.conf",
@@ -78,9 +78,9 @@ final class UpDown {
         }
     }
 
-    @Command(name = "down", description = {
-        "Take down an interface brought up from a wg-quick style file: hooks, rules, DNS, then the",
-        "interface itself (which stops its device). Needs root. The file format: `wirelab up --help`.",
+    @Command(name = "down", header = "Take down what `wirelab up` brought up.", description = {
+        "Take down an interface brought up from a wg-quick style file: hooks, rules, DNS, then the "
+                + "interface itself (which stops its device). Needs root. The file format: `wirelab up --help`.",
     }, footer = {"%nExample:%n  wirelab down ./wl0.conf"})
     static final class Down implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "CONFIG", description = "the file it was brought up from, or its name")

@@ -10,7 +10,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code wirelab version} and {@code wirelab --version}: the build's version and the Java running it. */
-@Command(name = "version", description = "Print wirelab's version and the Java version it runs on.")
+@Command(name = "version", header = "Print wirelab's version and the Java it runs on.",
+        description = "Print wirelab's version and the Java version it runs on.",
+        footer = {"%nExample:%n  wirelab version"})
 final class Version implements Runnable, IVersionProvider {
     @Spec
     private CommandSpec spec;
