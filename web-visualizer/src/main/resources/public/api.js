@@ -1,15 +1,24 @@
 // The page's only way to the engine: the visualizer's JSON API. Errors come back as {error}.
 export async function getJson(path) {
-  const r = await fetch(path);
-  const body = await r.json();
-  if (!r.ok) throw new Error(body.error || r.statusText);
-  return body;
+  return answer(await fetch(path));
 }
 
 export async function postJson(path, data) {
-  const r = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(data) });
-  const body = await r.json();
-  if (!r.ok) throw new Error(body.error || r.statusText);
+  return answer(await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(data) }));
+}
+
+// The body of an answer, or an Error saying why there is none: the server's {error} (a 400, a busy
+// 503), or for an answer that is not JSON (a body too large, refused before it was read) its status.
+export async function answer(r) {
+  const text = await r.text();
+  let body = null;
+  try { body = JSON.parse(text); } catch { /* not JSON: said below */ }
+  if (!r.ok) {
+    if (body && body.error) throw new Error(body.error);
+    if (r.status === 413) throw new Error('the request is larger than the server takes: a smaller capture or scenario, please');
+    throw new Error(`the server answered ${r.status} ${r.statusText}${text ? ': ' + text.slice(0, 200) : ''}`);
+  }
+  if (body === null) throw new Error(`the server's answer is not JSON: ${text.slice(0, 200)}`);
   return body;
 }
 

@@ -1,4 +1,4 @@
-import { getJson, streamJson, el } from './api.js';
+import { getJson, streamJson, el, answer } from './api.js';
 import { renderBytes } from './bytes.js';
 import { drawPlots } from './plots.js';
 
@@ -153,7 +153,7 @@ export function labSection(capture) {
   async function file(what) {
     const r = await fetch(`/api/scenarios/files/${what}`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(lastRequest) });
-    if (!r.ok) throw new Error((await r.json()).error || r.statusText);
+    if (!r.ok) await answer(r); // throws the server's reason
     const name = (r.headers.get('Content-Disposition') || '').match(/filename="([^"]+)"/);
     return { name: name ? name[1] : what, blob: await r.blob() };
   }
@@ -194,9 +194,15 @@ export function labSection(capture) {
       $('lab-downloads').hidden = false;
       const ul = el('ul', { class: 'verdicts' }, ...r.verdicts.map((v) => el('li', { class: v.passed ? 'pass' : 'fail' },
         `${v.passed ? 'PASS' : 'FAIL'} ${v.expectation} — ${v.detail}`)));
-      $('lab-result').replaceChildren(el('p', { 'data-testid': 'lab-summary' },
-        `${r.name}, seed ${r.seed}: ${r.passed ? 'every expectation holds' : 'an expectation failed'} · ${r.traceRecords} trace records`
-        + `${r.truncated ? ' (diagram shows the first ones)' : ''} · trace sha256 ${r.traceSha256.slice(0, 16)}…`), ul);
+      const summary = r.cut
+        ? el('p', { class: 'error', 'data-testid': 'lab-cut' }, `${r.name}, seed ${r.seed}: cut short — ${r.cut}. `
+          + `Below is what it did until then (${r.traceRecords} trace records); no expectation was judged. `
+          + 'Shorten its duration, thin its traffic or give it fewer hosts, or ask whoever runs this server for a bigger '
+          + 'budget (wirelab serve --run-records-max, --run-seconds-max).')
+        : el('p', { 'data-testid': 'lab-summary' },
+          `${r.name}, seed ${r.seed}: ${r.passed ? 'every expectation holds' : 'an expectation failed'} · ${r.traceRecords} trace records`
+          + `${r.truncated ? ' (diagram shows the first ones)' : ''} · trace sha256 ${r.traceSha256.slice(0, 16)}…`);
+      $('lab-result').replaceChildren(summary, ul);
       draw(r);
       drawPlots($('lab-plots'), r.records);
     } catch (e) {

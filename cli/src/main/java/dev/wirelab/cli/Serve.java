@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
                     + "packet's journey byte by byte, and the simulator's built-in scenarios as sequence diagrams). "
                     + "Works offline.",
         },
-        footer = {"%nExamples:%n  wirelab serve%n  wirelab serve --port 8080%n  wirelab serve --host 0.0.0.0   (reachable from other machines)"})
+        footer = {"%nExamples:%n  wirelab serve%n  wirelab serve --port 8080%n  wirelab serve --host 0.0.0.0   (reachable from other machines)%n"
+            + "  wirelab serve --runs-max 1 --run-seconds-max 10   (a classroom's shared server)"})
 final class Serve implements Callable<Integer> {
     /** What to do while the server runs; the command returns (and the server stops) when it does. */
     interface WhileServing {
@@ -39,6 +40,23 @@ final class Serve implements Callable<Integer> {
             defaultValue = "127.0.0.1")
     String host;
 
+    @Option(names = "--runs-max", paramLabel = "N", defaultValue = "" + dev.wirelab.viz.VizServer.RUNS_MAX_DEFAULT,
+            description = "Scenario runs and capture loads at once; one more waits 2 s, then is told the server is busy"
+                    + " (HTTP 503) (default: ${DEFAULT-VALUE}).")
+    int runsMax;
+
+    @Option(names = "--run-records-max", paramLabel = "N", defaultValue = "5000000",
+            description = "Trace records a run may write before it is cut and answers with what it has (default: ${DEFAULT-VALUE}).")
+    long recordsMax;
+
+    @Option(names = "--run-seconds-max", paramLabel = "S", defaultValue = "60",
+            description = "Wall-clock seconds a run may take before it is cut (default: ${DEFAULT-VALUE}).")
+    long secondsMax;
+
+    @Option(names = "--heap-percent-max", paramLabel = "P", defaultValue = "85",
+            description = "Runs are cut while the server's heap is fuller than this (default: ${DEFAULT-VALUE}).")
+    int heapPercentMax;
+
     @Spec
     private CommandSpec spec;
 
@@ -53,7 +71,7 @@ final class Serve implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         VizServer server;
         try {
-            server = new VizServer().start(host, port);
+            server = new VizServer(budget(), runsMax).start(host, port);
         } catch (RuntimeException e) {
             if (causedBy(e, BindException.class)) {
                 spec.commandLine().getErr().printf("wirelab serve: cannot listen on %s port %d: %s. Try another --port (0 picks a free one).%n",
@@ -61,6 +79,11 @@ final class Serve implements Callable<Integer> {
                 return 1;
             }
             throw e;
+        }
+        if (!loopback(host)) {
+            spec.commandLine().getErr().printf("wirelab serve: listening on %s, not only on this machine. The page has no"
+                    + " authentication and runs whatever scenario it is sent: anyone who reaches it can use %d runs at a time,"
+                    + " %d s each (--runs-max, --run-seconds-max).%n", host, runsMax, secondsMax);
         }
         String url = server.url(host);
         Thread hook = new Thread(server::close, "wirelab-serve-stop");
@@ -75,6 +98,22 @@ final class Serve implements Callable<Integer> {
             Runtime.getRuntime().removeShutdownHook(hook);
         }
         return 0;
+    }
+
+    private dev.wirelab.viz.RunBudget budget() {
+        try {
+            return new dev.wirelab.viz.RunBudget(recordsMax, secondsMax * 1000, heapPercentMax / 100.0);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "wirelab serve: " + e.getMessage());
+        }
+    }
+
+    private static boolean loopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false; // Javalin says so when it tries to listen there.
+        }
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

@@ -38,6 +38,17 @@ class WirelabTest {
     }
 
     @Test
+    void servingBeyondThisMachineWarnsThatThePageRunsWhatItIsSent() {
+        Run local = Run.serving((server, url) -> { }, "serve");
+        assertEquals("", local.err(), "no warning on loopback");
+        Run open = Run.serving((server, url) -> { }, "serve", "--host", "0.0.0.0", "--runs-max", "1", "--run-seconds-max", "5");
+        assertEquals(0, open.exitCode(), open.err());
+        assertTrue(open.err().startsWith("wirelab serve: listening on 0.0.0.0, not only on this machine. The page has no"
+                + " authentication and runs whatever scenario it is sent: anyone who reaches it can use 1 runs at a time, 5 s each"),
+                open.err());
+    }
+
+    @Test
     void serveShipsThePageAndRefusesAPortInUse() throws Exception {
         String[] index = new String[1];
         Run run = Run.serving((server, url) -> {

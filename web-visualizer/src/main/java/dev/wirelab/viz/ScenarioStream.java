@@ -10,7 +10,6 @@ import io.javalin.websocket.WsMessageContext;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,11 +25,10 @@ import java.util.function.Consumer;
  *   {"error": message}                                                           instead, for a bad request
  * </pre>
  * after which the server closes it. Closing it first stops the run at its next trace record: a
- * closed tab must not keep simulating. At most {@link #RUNS_MAX} runs stream at once, the machine's
- * cores being few; one more is refused with an error.
+ * closed tab must not keep simulating. A run takes one of the server's {@link Slots}, shared with the
+ * POST endpoints, at once or not at all: with none free it is refused with the busy error.
  */
 final class ScenarioStream {
-    static final int RUNS_MAX = 2;
     /** Progress goes out when this much wall time or this many records passed since the last one. */
     static final long PROGRESS_NANOS = 100_000_000L;
     static final long PROGRESS_RECORDS = 2_000;
@@ -38,7 +36,8 @@ final class ScenarioStream {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ScenarioView scenarios;
-    private final Semaphore slots = new Semaphore(RUNS_MAX);
+    private final RunBudget budget;
+    private final Slots slots;
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicLong stopped = new AtomicLong();
     /** Session id → its run's "the socket closed" flag, while the run goes on. */
@@ -53,8 +52,10 @@ final class ScenarioStream {
         }
     }
 
-    ScenarioStream(ScenarioView scenarios) {
+    ScenarioStream(ScenarioView scenarios, RunBudget budget, Slots slots) {
         this.scenarios = scenarios;
+        this.budget = budget;
+        this.slots = slots;
     }
 
     void routes(WsConfig ws) {
@@ -94,10 +95,12 @@ final class ScenarioStream {
             ctx.send(Map.of("error", "this socket is running a scenario already: open another one for another run"));
             return;
         }
-        if (!slots.tryAcquire()) {
+        Slots.Slot slot;
+        try {
+            slot = slots.take("scenario run", 0);
+        } catch (Slots.Busy busy) {
             runs.remove(ctx.sessionId());
-            finish(ctx, Map.of("error", "the server streams at most " + RUNS_MAX
-                    + " runs at once and they are all busy: try again when one has finished"));
+            finish(ctx, VizServer.error(busy));
             return;
         }
         running.incrementAndGet();
@@ -105,7 +108,7 @@ final class ScenarioStream {
             try {
                 Object answer;
                 try {
-                    answer = scenarios.run(r.name(), r.yaml(), r.seed(), r.faults(), new Watch(ctx, closed));
+                    answer = scenarios.run(r.name(), r.yaml(), r.seed(), r.faults(), budget, new Watch(ctx, closed));
                 } catch (IllegalArgumentException | ScenarioError e) {
                     answer = VizServer.error(e);
                 }
@@ -119,7 +122,7 @@ final class ScenarioStream {
             } finally {
                 runs.remove(ctx.sessionId(), closed);
                 running.decrementAndGet();
-                slots.release();
+                slot.close();
             }
         });
     }

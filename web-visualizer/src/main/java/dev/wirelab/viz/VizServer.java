@@ -29,13 +29,33 @@ import java.util.Map;
  *   POST /api/capture                        {pcapName, pcap (base64), keylogName, keylog}: every frame, decrypted
  * </pre>
  * Bad input (a prefix that does not parse, a bad scenario file) is a 400 with {"error": message}
- * (on the socket: that message, then it closes).
+ * (on the socket: that message, then it closes). Every run is held to a {@link RunBudget} (an answer
+ * that reached it says so in {@code cut}), and at most {@code runsMax} runs and capture loads go at
+ * once ({@link Slots}): the next waits briefly, then gets a 503 with Retry-After.
  */
 public final class VizServer implements AutoCloseable {
+    /** The largest request body: an uploaded capture travels as base64 in JSON, 4/3 of the largest file, plus its key log. */
+    static final long REQUEST_BYTES_MAX = CaptureFile.BYTES_MAX / 3 * 4 + CaptureKeylog.BYTES_MAX + 4096;
+    /** Runs at once by default: one per core of the machines it is made for. */
+    public static final int RUNS_MAX_DEFAULT = 2;
     private final SecureRandom random = new SecureRandom();
     private final ScenarioView scenarios = ScenarioView.fromClassPath();
-    private final ScenarioStream streams = new ScenarioStream(scenarios);
+    private final RunBudget budget;
+    private final Slots slots;
+    private final ScenarioStream streams;
     private Javalin app;
+
+    /** A server with the default run budget and {@link #RUNS_MAX_DEFAULT} runs at once. */
+    public VizServer() {
+        this(RunBudget.DEFAULT, RUNS_MAX_DEFAULT);
+    }
+
+    /** A server whose every run is held to {@code budget}, at most {@code runsMax} of them at once. */
+    public VizServer(RunBudget budget, int runsMax) {
+        this.budget = budget;
+        this.slots = new Slots(runsMax);
+        this.streams = new ScenarioStream(scenarios, budget, slots);
+    }
 
     /**
      * Starts listening on {@code host}:{@code port} (0: any free port) and returns at once; the
@@ -45,8 +65,7 @@ public final class VizServer implements AutoCloseable {
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.staticFiles.add("/public", Location.CLASSPATH);
-            // An uploaded capture travels as base64 in JSON: 4/3 of the largest file, plus its key log.
-            config.http.maxRequestSize = CaptureFile.BYTES_MAX / 3 * 4 + CaptureKeylog.BYTES_MAX + 4096;
+            config.http.maxRequestSize = REQUEST_BYTES_MAX;
             // A run request on the socket may carry the same pasted YAML the POST takes.
             config.jetty.modifyWebSocketServletFactory(f -> f.setMaxTextMessageSize(config.http.maxRequestSize));
             config.routes.get("/api/pair", ctx -> ctx.json(HandshakeView.pair(lab(ctx).run())));
@@ -60,13 +79,17 @@ public final class VizServer implements AutoCloseable {
                     .result(scenarios.yaml(ctx.pathParam("name"))));
             config.routes.post("/api/scenarios/run", ctx -> {
                 RunRequest r = ctx.bodyAsClass(RunRequest.class);
-                ctx.json(scenarios.run(r.name(), r.yaml(), r.seed(), r.faults(), line -> {}));
+                try (Slots.Slot slot = slots.take("scenario run", Slots.WAIT_MILLIS)) {
+                    ctx.json(scenarios.run(r.name(), r.yaml(), r.seed(), r.faults(), budget, line -> {}));
+                }
             });
             config.routes.ws("/api/scenarios/stream", streams::routes);
             config.routes.post("/api/capture", ctx -> {
                 CaptureRequest r = ctx.bodyAsClass(CaptureRequest.class);
-                ctx.json(CaptureView.load(name(r.pcapName(), "capture.pcap"), base64(r.pcap()), name(r.keylogName(), "keylog"),
-                        r.keylog()));
+                try (Slots.Slot slot = slots.take("capture load", Slots.WAIT_MILLIS)) {
+                    ctx.json(CaptureView.load(name(r.pcapName(), "capture.pcap"), base64(r.pcap()), name(r.keylogName(), "keylog"),
+                            r.keylog()));
+                }
             });
             config.routes.post("/api/scenarios/files/{what}", ctx -> {
                 RunRequest r = ctx.bodyAsClass(RunRequest.class);
@@ -74,7 +97,10 @@ public final class VizServer implements AutoCloseable {
                 if (!List.of("trace", "pcap", "keylog").contains(what)) {
                     throw new IllegalArgumentException("a run's files are trace, pcap and keylog, not '" + what + "'");
                 }
-                ScenarioView.RunFiles f = scenarios.files(r.name(), r.yaml(), r.seed(), r.faults());
+                ScenarioView.RunFiles f;
+                try (Slots.Slot slot = slots.take("download (it runs the scenario again)", Slots.WAIT_MILLIS)) {
+                    f = scenarios.files(r.name(), r.yaml(), r.seed(), r.faults(), budget);
+                }
                 switch (what) {
                     case "trace" -> download(ctx, f.baseName() + ".jsonl", "application/x-ndjson", f.trace());
                     case "pcap" -> download(ctx, f.baseName() + ".pcap", "application/vnd.tcpdump.pcap", f.pcap());
@@ -87,6 +113,17 @@ public final class VizServer implements AutoCloseable {
             config.routes.exception(IllegalArgumentException.class, (e, ctx) -> ctx.status(400).json(error(e)));
             config.routes.exception(CaptureError.class, (e, ctx) -> ctx.status(400).json(error(e)));
             config.routes.exception(ScenarioError.class, (e, ctx) -> ctx.status(400).json(error(e)));
+            // A body that is not the JSON an endpoint takes is the sender's to fix.
+            config.routes.exception(com.fasterxml.jackson.core.JacksonException.class, (e, ctx) -> ctx.status(400)
+                    .json(Map.of("error", "the request body is not the JSON " + ctx.path() + " takes: " + e.getOriginalMessage())));
+            // A body over the limit, said in JSON like every other refusal, with the limit.
+            config.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(Map.of(
+                    "error", e.getStatus() != 413 ? e.getMessage() : "the request is larger than this server takes ("
+                            + ctx.contentLength() + " bytes; at most " + REQUEST_BYTES_MAX + "): a capture of at most "
+                            + CaptureFile.BYTES_MAX / (1024 * 1024) + " MB, or a smaller scenario")));
+            // Busy is no error of the request: come back soon.
+            config.routes.exception(Slots.Busy.class, (e, ctx) -> ctx.status(503)
+                    .header("Retry-After", Integer.toString(Slots.RETRY_AFTER_SECONDS)).json(error(e)));
         });
         app.start(host, port);
         return this;

@@ -246,7 +246,7 @@ class CaptureViewTest {
      */
     @Test
     void aCookieReplyOpensAndItsCookieVerifiesTheNextMac2() {
-        ScenarioView.RunFiles run = ScenarioView.fromClassPath().files("cookie-under-load", null, null, null);
+        ScenarioView.RunFiles run = ScenarioView.fromClassPath().files("cookie-under-load", null, null, null, RunBudget.DEFAULT);
         CaptureView.Loaded loaded = CaptureView.load("cookie.pcap", run.pcap(), "cookie.keys", run.keylog());
         int cookie = 0;
         while (loaded.rows().get(cookie).type() != 3) {

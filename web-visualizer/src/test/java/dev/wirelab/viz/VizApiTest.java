@@ -476,7 +476,7 @@ class VizApiTest {
         assertEquals(2, server.streamedRuns());
         List<JsonNode> refused = stream(Map.of("name", "basic-handshake")).untilClosed();
         assertEquals(1, refused.size(), refused.toString());
-        assertTrue(refused.getFirst().get("error").asText().startsWith("the server streams at most 2 runs at once"), refused.toString());
+        assertTrue(refused.getFirst().get("error").asText().startsWith("the server is busy: it runs at most 2 scenario runs"), refused.toString());
 
         a.socket.sendClose(WebSocket.NORMAL_CLOSURE, "tab closed").get(10, TimeUnit.SECONDS);
         b.socket.abort();

@@ -238,6 +238,25 @@ class VizBrowserTest {
         screenshot(page.locator("#lab"), "lab-after-progress-boringtun-global-rate-limit");
     }
 
+    @Test
+    void aRunCutByTheServersBudgetSaysWhyAndShowsWhatItDid() {
+        try (VizServer small = new VizServer(new RunBudget(3_000, 60_000, RunBudget.DEFAULT.heapShareMax()), 2)
+                .start("127.0.0.1", 0)) {
+            page.navigate("http://127.0.0.1:" + small.port() + "/?seed=" + SEED + "&time=" + TIME + "&psk=false#lab");
+            page.waitForSelector("body[data-ready=true]");
+            page.getByTestId("lab-scenario").selectOption("boringtun-global-rate-limit");
+            page.locator("#lab-form button[type=submit]").click();
+            page.waitForSelector("[data-testid=lab-cut]");
+            String said = text("lab-cut");
+            assertTrue(said.startsWith("boringtun-global-rate-limit, seed 1: cut short — reached the budget of 3000 trace records, at t = "),
+                    said);
+            assertTrue(said.contains("(3000 trace records); no expectation was judged"), said);
+            assertEquals(0, page.getByTestId("lab-summary").count(), "a cut run has no verdict line");
+            assertTrue(page.locator("#lab-diagram .msg").count() > 0, "what it did is drawn");
+            screenshot(page.locator("#lab"), "lab-cut-by-budget");
+        }
+    }
+
     /**
      * Section 7 as a user meets it: choose the simulator's pcap and key log, load, pick a decrypted
      * data packet, read its inner packet byte by byte, and step back with the keyboard to the
