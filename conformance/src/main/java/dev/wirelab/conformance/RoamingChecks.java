@@ -67,14 +67,18 @@ final class RoamingChecks {
         lab.target.wg("set", lab.target.ifname(), "listen-port", Integer.toString(NEW_TARGET_PORT));
         String shown = lab.target.wg("show", lab.target.ifname(), "listen-port").strip();
         java.net.InetSocketAddress moved = new java.net.InetSocketAddress(Lab.TARGET_ENDPOINT.getAddress(), NEW_TARGET_PORT);
+        // Newer than the harness's own initiation by far (TAI64N is rounded to 16.8 ms: one made in the same
+        // slice would be no newer), and past the 20 ms flood limit.
+        Thread.sleep(100);
         long t0 = lab.harness.now();
-        lab.harness.sendRaw(Lab.HARNESS_PORT, moved, CRAFT.initiation(lab.harness.identity(), lab.targetKey, wallNow()));
+        lab.harness.sendRaw(Lab.HARNESS_PORT, moved, CRAFT.initiation(lab.harness.identity(), lab.targetKey,
+                wallNow() + 1_000_000_000L));
         Datagram response = lab.harness.await(t0, d -> d.type() == TYPE_RESPONSE, java.time.Duration.ofSeconds(3));
         boolean fromNew = response != null && response.peer().getPort() == NEW_TARGET_PORT;
         Thread.sleep(100); // past the 20 ms flood limit
         long t1 = lab.harness.now();
         lab.harness.sendRaw(Lab.HARNESS_PORT, Lab.TARGET_ENDPOINT,
-                CRAFT.initiation(lab.harness.identity(), lab.targetKey, wallNow() + 1_000_000_000L));
+                CRAFT.initiation(lab.harness.identity(), lab.targetKey, wallNow() + 2_000_000_000L));
         Datagram old = lab.harness.await(t1, d -> d.type() == TYPE_RESPONSE, QUIET);
         return expect(shown.equals(Integer.toString(NEW_TARGET_PORT)) && fromNew && old == null,
                 "`wg show listen-port` " + shown + "; an initiation to :" + NEW_TARGET_PORT + " "
