@@ -24,6 +24,7 @@ declare -A TARGETS=(
   [wgquick]="datapath dev.wirelab.datapath.config.WgQuickReaderFuzzTest#onlyConfigExceptionEscapes"
   [scenario]="simulator dev.wirelab.sim.scenario.ScenarioFileFuzzTest#onlyScenarioErrorEscapes"
   [capture]="web-visualizer dev.wirelab.viz.CaptureLoaderFuzzTest#onlyCaptureErrorEscapes"
+  [requests]="web-visualizer dev.wirelab.viz.RequestBodyFuzzTest#everyBodyGetsAnAnswerOrAClearRefusal"
 )
 
 if [[ "${1:-}" == minimize ]]; then
