@@ -113,6 +113,43 @@ class DeviceCommandTest {
     }
 
     @Test
+    void keepsWorkingWhenItsInterfaceMovesToAnotherNamespaceAndStopsWhenItIsDeletedThere() throws Exception {
+        // wireguard.com/netns's "ordinary containerization": the interface is made where the UDP socket
+        // is (ns, joined to wireguard-go's namespace by a veth) and moved into a container's namespace.
+        String name = Names.interfaceName("wlc");
+        assertEquals(0, device(name).exit());
+        long pid = started.getFirst();
+        try (Netns inner = Netns.create("wl-cli-in-"); Netns peerNs = Netns.create("wl-cli-peer-")) {
+            Veth.link(ns, peerNs, new String[] {"192.0.2.1/24"}, new String[] {"192.0.2.2/24"});
+            WgDevice go = WgDevice.start(peerNs, Implementation.WIREGUARD_GO, "wlg", 51821, dir.resolve("logs"));
+            String key = Command.run("wg", "genkey").strip();
+            Path keyFile = dir.resolve("move.key");
+            Files.writeString(keyFile, key + "\n");
+            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+            ns.run("wg", "set", name, "private-key", keyFile.toString(), "listen-port", "51820", "peer", go.publicKey(),
+                    "endpoint", "192.0.2.2:51821", "allowed-ips", "198.51.100.2/32");
+            go.wg("set", go.ifname(), "peer", WgDevice.pubkey(key), "allowed-ips", "198.51.100.1/32");
+            go.up("198.51.100.2/24");
+            Netns from = ns;
+            for (Netns to : List.of(inner, ns, inner)) {
+                from.run("ip", "link", "set", name, "netns", to.name());
+                from = to;
+                Thread.sleep(2_500); // two of the device's housekeeping rounds
+                assertFalse(exitsWithin(pid, 0), "the device runs on after its interface moved to " + to.name());
+                // A move leaves the interface down and without addresses, as for any link.
+                to.run("ip", "address", "add", "198.51.100.1/24", "dev", name);
+                to.run("ip", "link", "set", name, "up");
+                assertEquals(2, Ping.replies(to, "198.51.100.2", 2), "pings from " + to.name() + " through the tunnel,"
+                        + " whose UDP socket stayed in " + ns.name());
+                assertTrue(ns.run("wg", "show", name).contains(go.publicKey()), "wg still reaches it through its socket");
+            }
+            inner.run("ip", "link", "del", name);
+            assertTrue(exitsWithin(pid, 10), "deleted in the namespace it moved to, it stops");
+        }
+        assertFalse(Files.exists(Path.of("/var/run/wireguard", name + ".sock")), "and removes its socket");
+    }
+
+    @Test
     void stopsWhenItsSocketIsRemoved() throws Exception {
         String name = Names.interfaceName("wlc");
         assertEquals(0, device(name).exit());

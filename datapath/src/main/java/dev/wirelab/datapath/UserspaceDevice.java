@@ -95,6 +95,7 @@ public final class UserspaceDevice implements AutoCloseable {
     private volatile boolean closing;
     private long scheduledDeadline = Long.MAX_VALUE; // guarded by lock
     private int mtu = Tun.DEFAULT_MTU; // timers thread only
+    private boolean movedAway; // timers thread only: the interface is not in this namespace now
 
     private record Handshake(Endpoint from, byte[] datagram) {}
 
@@ -585,8 +586,17 @@ public final class UserspaceDevice implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            stop("interface " + name + " was removed");
+            // Not found by name here: the interface moved to another network namespace (`ip link set
+            // NAME netns NS`), where it keeps working as with wireguard-go and the kernel; its MTU
+            // there cannot be read from here. A deletion ends the TUN's reads instead (tunLoop).
+            if (!movedAway) {
+                movedAway = true;
+                LOG.log(Level.INFO, name + ": the interface left this network namespace; it keeps working there, but MTU changes"
+                        + " made there are not seen (" + e.getMessage() + ")");
+            }
+            return;
         }
+        movedAway = false;
     }
 
     /** Stops every thread, removes the interface and the UAPI socket. */
