@@ -53,13 +53,4 @@ final class Slots {
         }
         return permits::release;
     }
-
-    int max() {
-        return max;
-    }
-
-    /** Slots free now (tests). */
-    int free() {
-        return permits.availablePermits();
-    }
 }
