@@ -66,6 +66,12 @@ public final class VizServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.staticFiles.add("/public", Location.CLASSPATH);
             config.http.maxRequestSize = REQUEST_BYTES_MAX;
+            // Refused on its headers, before a byte of the body is read: the sender learns at once.
+            config.routes.before(ctx -> {
+                if (ctx.contentLength() > REQUEST_BYTES_MAX) {
+                    throw new io.javalin.http.ContentTooLargeResponse();
+                }
+            });
             // A run request on the socket may carry the same pasted YAML the POST takes.
             config.jetty.modifyWebSocketServletFactory(f -> f.setMaxTextMessageSize(config.http.maxRequestSize));
             config.routes.get("/api/pair", ctx -> ctx.json(HandshakeView.pair(lab(ctx).run())));
