@@ -5,9 +5,13 @@ import static dev.wirelab.conformance.Check.Outcome.fail;
 import static dev.wirelab.conformance.Checks.*;
 
 import dev.wirelab.conformance.HarnessPeer.Datagram;
+import dev.wirelab.engine.Now;
+import dev.wirelab.engine.Outcome;
 import dev.wirelab.engine.cookie.CookieGenerator;
+import dev.wirelab.engine.crypto.PublicKey;
 import dev.wirelab.engine.message.CookieReply;
 import dev.wirelab.engine.message.Initiation;
+import dev.wirelab.engine.message.MessageCodec;
 import dev.wirelab.engine.message.Response;
 import java.time.Duration;
 import java.util.Arrays;
@@ -130,14 +134,11 @@ final class CookieChecks {
      * cookie that {@code cookieReply} (from the harness, answering {@code answered}) sealed, as
      * whitepaper §5.4.7 has it; else "zero" or "wrong".
      */
-    static String mac2FromCookie(dev.wirelab.engine.crypto.PublicKey harness, Datagram answered,
+    static String mac2FromCookie(PublicKey harness, Datagram answered,
             Datagram cookieReply, Datagram next) {
-        dev.wirelab.engine.Now now = new dev.wirelab.engine.Now(System.nanoTime(), wallNow());
-        CookieGenerator macs = CRAFT.macsFor(harness);
-        macs.addMacs(answered.bytes().clone(), now); // the mac1 the cookie reply is sealed to
-        if (!(dev.wirelab.engine.message.MessageCodec.parse(cookieReply.bytes(), 0, cookieReply.bytes().length)
-                instanceof dev.wirelab.engine.message.CookieReply reply)
-                || !(macs.consumeReply(reply, now) instanceof dev.wirelab.engine.Outcome.Ok<Void>)) {
+        Now now = new Now(System.nanoTime(), wallNow());
+        CookieGenerator macs = withCookie(harness, answered.bytes(), cookieReply.bytes(), now);
+        if (macs == null) {
             return "(the harness's cookie reply did not open: harness error)";
         }
         byte[] expected = next.bytes().clone();
@@ -147,6 +148,18 @@ final class CookieChecks {
             return "the cookie's";
         }
         return allZero(got) ? "zero" : "wrong";
+    }
+
+    /**
+     * Macs toward {@code to} holding the cookie that {@code cookieReply} seals, {@code cookieReply}
+     * answering the message {@code answered} (it is sealed to that message's mac1): what addMacs gives
+     * next carries the mac2 the cookie gives. Null when the reply does not open.
+     */
+    static CookieGenerator withCookie(PublicKey to, byte[] answered, byte[] cookieReply, Now now) {
+        CookieGenerator macs = CRAFT.macsFor(to);
+        macs.addMacs(answered.clone(), now);
+        return MessageCodec.parse(cookieReply, 0, cookieReply.length) instanceof CookieReply reply
+                && macs.consumeReply(reply, now) instanceof Outcome.Ok<Void> ? macs : null;
     }
 
     /**
@@ -223,7 +236,6 @@ final class CookieChecks {
         awaitQuiet(lab, floodPort, Duration.ofMillis(50), Duration.ofSeconds(10));
         // Under load for up to 1 s more. The flood spent none of the harness address's tokens: a bucket is
         // charged only for initiations whose mac2 is valid. Get a cookie for the harness's own port.
-        CookieGenerator macs = CRAFT.macsFor(lab.targetKey);
         // Timestamps 100 ms apart, and each try's past the last's: every initiation is newer than any before.
         long stamp = wallNow() + (attempt - 1) * 5_000_000_000L;
         byte[] first = CRAFT.initiation(lab.harness.identity(), lab.targetKey, stamp);
@@ -231,10 +243,9 @@ final class CookieChecks {
         lab.harness.sendRaw(Lab.HARNESS_PORT, Lab.TARGET_ENDPOINT, first);
         Datagram cookie = lab.harness.await(t0, d -> d.type() == TYPE_COOKIE && d.localPort() == Lab.HARNESS_PORT,
                 Duration.ofSeconds(3));
-        dev.wirelab.engine.Now now = new dev.wirelab.engine.Now(System.nanoTime(), wallNow());
-        macs.addMacs(first, now); // the mac1 the cookie reply is sealed to
-        if (cookie == null || !(dev.wirelab.engine.message.MessageCodec.parse(cookie.bytes(), 0, cookie.bytes().length)
-                instanceof CookieReply reply) || !(macs.consumeReply(reply, now) instanceof dev.wirelab.engine.Outcome.Ok<Void>)) {
+        Now now = new Now(System.nanoTime(), wallNow());
+        CookieGenerator macs = cookie == null ? null : withCookie(lab.targetKey, first, cookie.bytes(), now);
+        if (macs == null) {
             tries.append(" no usable cookie reply to the harness's initiation;");
             return null;
         }
@@ -244,20 +255,20 @@ final class CookieChecks {
         for (int i = 1; i <= RATE_PROBES; i++) {
             byte[] initiation = CRAFT.initiation(senders.get(i % 2), lab.targetKey, stamp + i * 100_000_000L);
             macs.addMacs(initiation, now); // mac1 and the cookie's mac2
-            burst.add(dev.wirelab.engine.message.MessageCodec.readInt(initiation, Initiation.OFFSET_SENDER));
+            burst.add(MessageCodec.readInt(initiation, Initiation.OFFSET_SENDER));
             lab.harness.sendRaw(Lab.HARNESS_PORT, Lab.TARGET_ENDPOINT, initiation);
             Thread.sleep(RATE_SPACING_MS);
         }
         // The last one without mac2: a cookie reply to it shows the target was under load to the end.
         byte[] last = CRAFT.initiation(lab.harness.identity(), lab.targetKey, stamp + (RATE_PROBES + 1) * 100_000_000L);
-        int lastSender = dev.wirelab.engine.message.MessageCodec.readInt(last, Initiation.OFFSET_SENDER);
+        int lastSender = MessageCodec.readInt(last, Initiation.OFFSET_SENDER);
         lab.harness.sendRaw(Lab.HARNESS_PORT, Lab.TARGET_ENDPOINT, last);
         Thread.sleep(QUIET.toMillis());
         List<Datagram> back = lab.harness.receivedSince(start).stream().filter(d -> d.localPort() == Lab.HARNESS_PORT).toList();
         List<Datagram> answered = back.stream().filter(d -> d.type() == TYPE_RESPONSE
-                && burst.contains(dev.wirelab.engine.message.MessageCodec.readInt(d.bytes(), Response.OFFSET_RECEIVER))).toList();
+                && burst.contains(MessageCodec.readInt(d.bytes(), Response.OFFSET_RECEIVER))).toList();
         boolean stillUnderLoad = back.stream().anyMatch(d -> d.type() == TYPE_COOKIE
-                && dev.wirelab.engine.message.MessageCodec.readInt(d.bytes(), CookieReply.OFFSET_RECEIVER) == lastSender);
+                && MessageCodec.readInt(d.bytes(), CookieReply.OFFSET_RECEIVER) == lastSender);
         if (!stillUnderLoad) {
             tries.append(" ").append(answered.size()).append(" of ").append(RATE_PROBES)
                     .append(" answered but the load had ended by the last;");

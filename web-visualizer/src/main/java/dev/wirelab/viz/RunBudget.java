@@ -46,7 +46,7 @@ public record RunBudget(long recordsMax, long wallMillisMax, double heapShareMax
         private final Consumer<String> next;
         private final long startNanos;
         private long records;
-        private String last = "";
+        private String last;
 
         private Meter(RunBudget budget, Consumer<String> next, long startNanos) {
             this.budget = budget;
@@ -81,10 +81,10 @@ public record RunBudget(long recordsMax, long wallMillisMax, double heapShareMax
             return records;
         }
 
-        /** Where the run stood: the virtual time of its last trace record ("t" in ns), when it has one. */
+        /** Where the run stood: the virtual time of its last trace record, once one past the header (which has none) came. */
         private String where() {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"t\":(\\d+)").matcher(last);
-            return m.find() ? String.format(java.util.Locale.ROOT, ", at t = %.3f s virtual", Long.parseLong(m.group(1)) / 1e9) : "";
+            return records <= 1 ? "" : String.format(java.util.Locale.ROOT, ", at t = %.3f s virtual",
+                    ScenarioView.virtualTime(last) / 1e9);
         }
     }
 }

@@ -1,13 +1,10 @@
 package dev.wirelab.viz;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wirelab.sim.scenario.ScenarioError;
 import io.javalin.websocket.WsCloseStatus;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import io.javalin.websocket.WsMessageContext;
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,7 +30,6 @@ final class ScenarioStream {
     static final long PROGRESS_NANOS = 100_000_000L;
     static final long PROGRESS_RECORDS = 2_000;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ScenarioView scenarios;
     private final RunBudget budget;
@@ -154,19 +150,9 @@ final class ScenarioStream {
             records++;
             long now = System.nanoTime();
             if (records - recordsSent >= PROGRESS_RECORDS || now - sentAt >= PROGRESS_NANOS) {
-                ctx.send(new Progress(records, time(line)));
+                ctx.send(new Progress(records, ScenarioView.virtualTime(line)));
                 recordsSent = records;
                 sentAt = now;
-            }
-        }
-
-        /** A record's virtual time; the header, the one line without it, is at 0. */
-        private static long time(String line) {
-            try {
-                JsonNode t = JSON.readTree(line).get("t");
-                return t == null ? 0 : t.asLong();
-            } catch (IOException e) {
-                throw new IllegalStateException("the simulator wrote a trace line that is not JSON: " + line, e);
             }
         }
     }

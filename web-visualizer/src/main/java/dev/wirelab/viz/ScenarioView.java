@@ -262,6 +262,16 @@ final class ScenarioView {
         }
     }
 
+    /** A trace record's virtual time, in ns; the header, the one line without it, is at 0. */
+    static long virtualTime(String line) {
+        try {
+            JsonNode t = JSON.readTree(line).get("t");
+            return t == null ? 0 : t.asLong();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the simulator wrote a trace line that is not JSON: " + line, e);
+        }
+    }
+
     /** A WireGuard message's bytes, annotated; anything else is one field saying what it is not. */
     static Annotated annotate(String hex) {
         byte[] b = Bytes.fromHex(hex).toByteArray();
